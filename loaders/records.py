@@ -1,0 +1,166 @@
+"""Typed records passed between the loader stages: plain dataclasses, no RDF, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something the loader could not read with confidence: kept, never dropped or guessed silently."""
+
+    code: str
+    message: str
+    value: str = ""
+    column: str = ""
+
+
+@dataclass(frozen=True)
+class Parsed(Generic[T]):
+    """A normaliser's answer: the value (None when unreadable) and the flags raised on the way."""
+
+    value: T
+    flags: tuple[Flag, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: the verbatim Markdown, its cleaned paragraphs and footnote references."""
+
+    raw: str
+    paragraphs: tuple[str, ...]
+    footnotes: tuple[str, ...] = ()
+    inserted: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.paragraphs)
+
+
+@dataclass
+class Row:
+    """A table row of one section, after page furniture and continuations are handled."""
+
+    section: str
+    cells: dict[str, Cell]
+    line_start: int
+    line_end: int
+    raw_lines: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered section of the programme ("I", "II") with its heading."""
+
+    key: str
+    title: str
+    continuous: bool
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote of the document, referenced from column headers or cells by its mark."""
+
+    mark: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class BodyRef:
+    """A responsible-body mention: the resolved body id, or None with the raw text kept."""
+
+    text: str
+    body_id: str | None
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Team resources: a number of staff (FTE min-max) from one Secretariat unit."""
+
+    text: str
+    fte_min: float | None
+    fte_max: float | None
+    unit_text: str | None
+    unit_id: str | None
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A dated step of the timeline at one body; month is None when only the year is known."""
+
+    text: str
+    year: int
+    month: int | None
+    season: str | None
+    body_id: str | None
+    body_text: str | None
+
+
+@dataclass
+class Activity:
+    """One activity of the programme, normalised, with its flags and provenance."""
+
+    section: str
+    number: int
+    previous_number: int | None
+    revision: str  # unchanged | renumbered | inserted | deleted
+    raw_number: str
+    title: str
+    title_paragraphs: tuple[str, ...]
+    priority: str | None
+    strategic_link: bool | None
+    strategic_codes: tuple[str, ...]
+    task_type: str | None
+    bodies: tuple[BodyRef, ...]
+    team_resources: str
+    allocations: tuple[Allocation, ...]
+    kpi: str
+    timeline: str
+    milestones: tuple[Milestone, ...]
+    continuous: bool
+    progress: tuple[str, ...]
+    status: str
+    status_rule: str
+    completion_status_cell: str
+    line_start: int
+    line_end: int
+    cells: dict[str, Cell]
+    raw_lines: list[str]
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        """The section-scoped id, e.g. ``I-23``; deleted rows keep their old number with a suffix."""
+        if self.revision == "deleted":
+            return f"{self.section}-{self.number}-deleted"
+        return f"{self.section}-{self.number}"
+
+    @property
+    def deleted(self) -> bool:
+        return self.revision == "deleted"
+
+
+@dataclass
+class Programme:
+    """A work programme as read from one document."""
+
+    id: str
+    title: str
+    body_id: str | None
+    start_year: int | None
+    end_year: int | None
+    doc_reference: str | None
+    source_path: str
+    source_sha256: str
+    source_lines: int
+    sections: list[Section]
+    footnotes: dict[str, Footnote]
+    activities: list[Activity]
+    flags: list[Flag] = field(default_factory=list)
+
+    def current(self) -> list[Activity]:
+        return [a for a in self.activities if not a.deleted]
