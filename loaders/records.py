@@ -42,13 +42,18 @@ class Cell:
 
 @dataclass
 class Row:
-    """A table row of one section, after page furniture and continuations are handled."""
+    """A table row of one section, after page furniture is dropped and continuations merged.
+
+    `cells` maps a column key (see document.COLUMNS) to the verbatim Markdown of the cell; when a
+    continuation row was merged in, its fragment follows on a new line.
+    """
 
     section: str
-    cells: dict[str, Cell]
+    cells: dict[str, str]
     line_start: int
     line_end: int
     raw_lines: list[str] = field(default_factory=list)
+    continuation_lines: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -131,13 +136,14 @@ class Activity:
     cells: dict[str, Cell]
     raw_lines: list[str]
     flags: list[Flag] = field(default_factory=list)
+    id_suffix: str = ""
 
     @property
     def id(self) -> str:
-        """The section-scoped id, e.g. ``I-23``; deleted rows keep their old number with a suffix."""
+        """The section-scoped id, e.g. ``I-23``; a deleted row keeps its old number, suffixed."""
         if self.revision == "deleted":
-            return f"{self.section}-{self.number}-deleted"
-        return f"{self.section}-{self.number}"
+            return f"{self.section}-{self.number}-deleted{self.id_suffix}"
+        return f"{self.section}-{self.number}{self.id_suffix}"
 
     @property
     def deleted(self) -> bool:

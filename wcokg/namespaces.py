@@ -71,8 +71,10 @@ class Minter:
     def rebase(self, term: URIRef) -> URIRef:
         """Move a data-file IRI written under the default base to the configured base."""
         text = str(term)
-        if self.base != DEFAULT_BASE and text.startswith(DEFAULT_BASE) and not text.startswith(
-            str(WCOKG)
+        if (
+            self.base != DEFAULT_BASE
+            and text.startswith(DEFAULT_BASE)
+            and not text.startswith(str(WCOKG))
         ):
             return URIRef(self.base + text[len(DEFAULT_BASE) :])
         return term

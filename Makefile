@@ -1,0 +1,47 @@
+# Set-up and everyday commands. `make run` and `make test` are the README's two commands:
+# each creates the virtual environment and installs what it needs first.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install run build test lint typecheck pytest bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: install
+	$(BIN)/wcokg build
+	$(BIN)/wcokg serve --host $(HOST) --port $(PORT)
+
+build: install
+	$(BIN)/wcokg build
+
+test: install lint typecheck pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# The source folders are mapped under `wcokg.*` by setuptools; mypy reads a tree of links
+# that has the same shape as the installed package.
+typecheck:
+	rm -rf build/typecheck && mkdir -p build/typecheck/wcokg
+	for f in wcokg/*; do ln -s ../../../$$f build/typecheck/wcokg/; done
+	for d in loaders api; do ln -s ../../../$$d build/typecheck/wcokg/$$d; done
+	cd build/typecheck && ../../$(BIN)/mypy --config-file ../../pyproject.toml --cache-dir ../mypy-cache -p wcokg
+
+pytest:
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf build var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Bundled source documents (data/sources/)."""

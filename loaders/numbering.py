@@ -1,0 +1,125 @@
+"""Read revision numbering from the No. column of a section with tracked changes.
+
+A revised row shows its old and new number run together or spaced (``3231.``, ``12 11.``); the
+old digits may come through garbled (``44 13`` for 14 -> 13). A row struck out by the revision
+keeps only its old number and breaks the sequence. Rows whose number is underlined were
+inserted. The revised number is authoritative. The rules rely only on the numbers running
+1, 2, 3, ... within a section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from wcokg.loaders.records import Flag
+
+_DIGITS_RE = re.compile(r"\d+")
+_UNDERLINED_RE = re.compile(r"^\s*<u>.*</u>\s*$", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """How one row is numbered: its number (old number for a deleted row) and what the revision did."""
+
+    number: int | None
+    previous_number: int | None
+    revision: str
+    flags: tuple[Flag, ...] = ()
+
+
+def _tokens(raw: str) -> list[str]:
+    return _DIGITS_RE.findall(re.sub(r"</?u>", "", raw, flags=re.IGNORECASE))
+
+
+def _revised(tokens: list[str], expected: int) -> tuple[int, str | None] | None:
+    """Revised number and raw old digits of a cell, if it reads as ``old new`` or ``oldnew``."""
+    if len(tokens) >= 2:
+        return int(tokens[-1]), "".join(tokens[:-1])
+    if len(tokens) == 1:
+        token, want = tokens[0], str(expected)
+        if token == want:
+            return expected, None
+        if len(token) > len(want) and token.endswith(want) and not token.startswith("0"):
+            return expected, token[: -len(want)]
+        return int(token), None
+    return None
+
+
+def number_section(raw_numbers: list[str]) -> list[Numbering]:
+    """Numbering of every row of one section, given the raw No. cells in document order."""
+    result: list[Numbering] = []
+    expected = 1
+    deleted = inserted = 0
+    seen: set[int] = set()
+    for index, raw in enumerate(raw_numbers):
+        tokens = _tokens(raw)
+        read = _revised(tokens, expected)
+        if read is None:
+            result.append(
+                Numbering(
+                    None,
+                    None,
+                    "unchanged",
+                    (Flag("unreadable-number", "No number", raw, "number"),),
+                )
+            )
+            continue
+        number, old_digits = read
+        flags: list[Flag] = []
+        if old_digits is None and len(tokens) == 1 and _next_takes(raw_numbers, index, expected):
+            # A single number followed by the row that takes the expected number: struck out.
+            old = int(tokens[0])
+            deleted += 1
+            result.append(
+                Numbering(
+                    old,
+                    old,
+                    "deleted",
+                    (
+                        Flag(
+                            "deleted-row",
+                            "Row struck out by the revision, still listed",
+                            raw,
+                            "number",
+                        ),
+                    ),
+                )
+            )
+            continue
+        if _UNDERLINED_RE.match(raw):
+            inserted += 1
+            revision, previous = "inserted", None
+        elif old_digits is not None:
+            previous = number + deleted - inserted
+            revision = "renumbered"
+            if int(old_digits) != previous:
+                flags.append(
+                    Flag(
+                        "garbled-previous-number",
+                        f"Previous number printed as {old_digits}; the sequence implies {previous}",
+                        raw,
+                        "number",
+                    )
+                )
+        else:
+            revision, previous = "unchanged", number
+        if number != expected:
+            code = "duplicate-number" if number in seen else "unexpected-number"
+            flags.append(
+                Flag(code, f"Number {number} where {expected} was expected", raw, "number")
+            )
+        seen.add(number)
+        expected = max(expected, number + 1)
+        result.append(Numbering(number, previous, revision, tuple(flags)))
+    return result
+
+
+def _next_takes(raw_numbers: list[str], index: int, expected: int) -> bool:
+    """Whether the next row reads as the one holding `expected` (so this row gave it up)."""
+    for later in raw_numbers[index + 1 :]:
+        read = _revised(_tokens(later), expected)
+        if read is None:
+            continue
+        return read[0] == expected
+    return False

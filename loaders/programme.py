@@ -1,0 +1,207 @@
+"""Turn a read document into a typed Programme: numbering, normalised cells, flags, provenance."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from wcokg.errors import SourceFormatError
+from wcokg.loaders import cells as c
+from wcokg.loaders.document import Document, read_document
+from wcokg.loaders.lexicon import Lexicon
+from wcokg.loaders.numbering import number_section
+from wcokg.loaders.records import Activity, Flag, Programme, Row
+from wcokg.loaders.reference import Reference, load_reference
+from wcokg.namespaces import slug
+
+_LEGEND_CODE_RE = re.compile(r"\*\*\s*([A-Z]{2,4}\d{1,2})\s*\*\*")
+_YEARS_RE = re.compile(r"((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)")
+_TEXT_ENCODINGS = ("utf-8-sig", "utf-16")
+
+
+def read_text(path: Path) -> str:
+    """The text of a source file, or a SourceFormatError naming it and what was expected."""
+    if not path.exists():
+        raise SourceFormatError(str(path), "file not found (expected a work-programme document)")
+    if path.is_dir():
+        raise SourceFormatError(str(path), "is a folder (expected a work-programme document)")
+    data = path.read_bytes()
+    if not data.strip():
+        raise SourceFormatError(str(path), "expected a work programme, got an empty file")
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceFormatError(
+            str(path), "expected a text (Markdown) work programme, got binary data"
+        )
+    for encoding in _TEXT_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SourceFormatError(str(path), "expected UTF-8 text, got undecodable bytes")
+
+
+def load_programme(path: Path, reference: Reference | None = None) -> Programme:
+    """Read and normalise one work-programme document."""
+    text = read_text(path)
+    reference = reference or load_reference()
+    document = read_document(str(path), text)
+    return build_programme(document, text.encode("utf-8"), reference)
+
+
+def legend_codes(document: Document) -> tuple[str, ...]:
+    """Strategic-plan codes the document's legend defines (the footnote listing **SP1** - …)."""
+    for note in document.footnotes.values():
+        codes = _LEGEND_CODE_RE.findall(note.text) or re.findall(
+            r"\b([A-Z]{2,4}\d{1,2})\s*-\s", note.text
+        )
+        if len(codes) >= 3:
+            return tuple(dict.fromkeys(codes))
+    for line in document.lines:
+        codes = _LEGEND_CODE_RE.findall(line)
+        if len(codes) >= 3:
+            return tuple(dict.fromkeys(codes))
+    return ()
+
+
+def programme_identity(
+    document: Document, bodies: Lexicon
+) -> tuple[str, str | None, int | None, int | None]:
+    """Programme id (e.g. ``ptc-2022-2025``), owner body id and cycle years, from the title."""
+    title = document.title
+    years = _YEARS_RE.search(title) or next(
+        (m for m in (_YEARS_RE.search(line) for line in document.lines) if m), None
+    )
+    start, end = (int(years.group(1)), int(years.group(2))) if years else (None, None)
+    owner = None
+    for acronym in re.findall(r"\(([^)]{2,20})\)", title):
+        owner = bodies.lookup(acronym)
+        if owner:
+            break
+    if owner is None:
+        matches = bodies.find_all(title)
+        owner = matches[0].id if matches else None
+    parts = [owner or slug(title)[:40]] + ([str(start), str(end)] if start and end else [])
+    return "-".join(parts), owner, start, end
+
+
+def build_programme(document: Document, data: bytes, reference: Reference) -> Programme:
+    """Normalise every row of the document into an Activity."""
+    codes = legend_codes(document)
+    wp_id, owner, start, end = programme_identity(document, reference.bodies)
+    sections = {s.key: s for s in document.sections}
+    activities: list[Activity] = []
+    flags: list[Flag] = []
+    if not codes:
+        flags.append(Flag("no-legend", "No strategic-plan legend found in the document"))
+    for key in sections:
+        rows = [r for r in document.rows if r.section == key]
+        numbering = number_section([r.cells.get("number", "") for r in rows])
+        used: set[str] = set()
+        for row, numbered in zip(rows, numbering, strict=True):
+            if numbered.number is None:
+                flags.append(
+                    Flag(
+                        "unreadable-number",
+                        f"Row at line {row.line_start} has no readable number",
+                        row.cells.get("number", ""),
+                        "number",
+                    )
+                )
+                continue
+            activity = _activity(
+                row,
+                numbered.number,
+                numbered.previous_number,
+                numbered.revision,
+                sections[key].continuous,
+                codes,
+                reference,
+            )
+            activity.flags[:0] = list(numbered.flags)
+            while activity.id in used:
+                activity.id_suffix = f"{activity.id_suffix or ''}-dup"
+            used.add(activity.id)
+            activities.append(activity)
+    for line, reason in document.skipped:
+        if reason.startswith("row without"):
+            flags.append(Flag("orphan-row", f"Line {line}: {reason}", document.lines[line - 1]))
+    return Programme(
+        id=wp_id,
+        title=document.title,
+        body_id=owner,
+        start_year=start,
+        end_year=end,
+        doc_reference=document.doc_reference,
+        source_path=document.path,
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        source_lines=len(document.lines),
+        sections=document.sections,
+        footnotes=document.footnotes,
+        activities=activities,
+        flags=flags,
+    )
+
+
+def _activity(
+    row: Row,
+    number: int,
+    previous: int | None,
+    revision: str,
+    continuous: bool,
+    codes: tuple[str, ...],
+    reference: Reference,
+) -> Activity:
+    cells = {key: c.clean_cell(raw) for key, raw in row.cells.items()}
+    if revision == "unchanged" and cells["number"].inserted:
+        revision, previous = "inserted", None
+
+    def text(key: str) -> str:
+        cell = cells.get(key)
+        return cell.text if cell else ""
+
+    flags: list[Flag] = []
+    priority = c.parse_priority(text("priority"))
+    link = c.parse_strategic_link(text("strategic_link"))
+    strategic = c.parse_strategic_codes(text("strategic_codes"), codes)
+    task = c.parse_task_type(text("task_type"))
+    bodies = c.parse_bodies(text("responsible_bodies"), reference.bodies)
+    resources = c.parse_team_resources(text("team_resources"), reference.units)
+    timeline = c.parse_timeline(text("timeline"), reference.bodies, continuous)
+    progress = cells["progress"].paragraphs if "progress" in cells else ()
+    completion = text("completion_status")
+    status = c.derive_status(progress, completion)
+    for parsed in (priority, link, strategic, task, bodies, resources, timeline, status):
+        flags.extend(parsed.flags)
+    milestones, is_continuous = timeline.value
+    status_value, _colour, rule = status.value
+    title_cell = cells.get("title")
+    return Activity(
+        section=row.section,
+        number=number,
+        previous_number=previous,
+        revision=revision,
+        raw_number=row.cells.get("number", ""),
+        title=title_cell.text if title_cell else "",
+        title_paragraphs=title_cell.paragraphs if title_cell else (),
+        priority=priority.value,
+        strategic_link=link.value,
+        strategic_codes=strategic.value,
+        task_type=task.value,
+        bodies=bodies.value,
+        team_resources=text("team_resources"),
+        allocations=resources.value,
+        kpi=text("kpi"),
+        timeline=text("timeline"),
+        milestones=milestones,
+        continuous=is_continuous or continuous,
+        progress=progress,
+        status=status_value,
+        status_rule=rule,
+        completion_status_cell=completion,
+        line_start=row.line_start,
+        line_end=row.line_end,
+        cells=cells,
+        raw_lines=row.raw_lines,
+        flags=flags,
+    )

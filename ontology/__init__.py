@@ -1,0 +1,1 @@
+"""The OWL ontology, SKOS vocabularies and curated reference data, as Turtle files."""

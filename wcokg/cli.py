@@ -1,0 +1,209 @@
+"""The `wcokg` command. Errors are mapped once here: one line on stderr and an exit code."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+
+from wcokg.errors import QueryError, WcokgError
+from wcokg.output import FORMATS, render, select_records
+from wcokg.settings import get_settings
+from wcokg.store import open_store
+from wcokg.store.base import SelectResult
+
+app = typer.Typer(
+    help="Build, query and export the WCO work-programme knowledge graph.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+EXPORT_FORMATS = {
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"wcokg: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Map domain errors to one line on stderr and their exit code, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except WcokgError as error:
+            _fail(str(error), error.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...] | list[str]) -> None:
+    if fmt not in allowed:
+        raise QueryError(f"unknown format {fmt!r}; expected one of {', '.join(allowed)}")
+
+
+@app.command()
+@reports_errors
+def build(
+    sources: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Work-programme documents (default: the bundled sources)."),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress lines (shown on a terminal).")
+    ] = False,
+) -> None:
+    """Build the graph from the sources and store it; the previous graph stays if anything fails."""
+    from wcokg.build import build_graph, bundled_sources
+    from wcokg.namespaces import Minter
+
+    settings = get_settings()
+
+    def progress(message: str) -> None:
+        if not quiet and sys.stderr.isatty():
+            typer.echo(f"… {message}", err=True)
+
+    report = build_graph(list(sources or bundled_sources()), Minter(settings.base), progress)
+    progress(f"storing {len(report.graph)} triples in {settings.store}")
+    report.version = open_store().replace(report.graph)
+    for programme in report.programmes:
+        typer.echo(f"{programme.id}: {programme.title}")
+    for key, value in sorted(report.counts.items()):
+        typer.echo(f"  {key}: {value}")
+    typer.echo(f"stored version {report.version} in {settings.store}")
+
+
+@app.command()
+@reports_errors
+def activities(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+    include_deleted: Annotated[
+        bool, typer.Option("--include-deleted", help="Also list rows struck out by the revision.")
+    ] = False,
+) -> None:
+    """List the activities with the documented columns (see README: activities table)."""
+    from wcokg.table import COLUMNS, activity_rows
+
+    _check_format(fmt, FORMATS)
+    rows = [r.as_dict() for r in activity_rows(open_store(), include_deleted)]
+    columns = (
+        COLUMNS
+        if fmt != "table"
+        else ("id", "priority", "task_type", "lead_body", "status", "title")
+    )
+    sys.stdout.write(render(columns, rows, fmt))
+
+
+@app.command()
+@reports_errors
+def sparql(
+    query: Annotated[
+        str, typer.Argument(help="SPARQL query text, or @FILE to read it from a file.")
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, csv or json (SELECT)")
+    ] = "table",
+) -> None:
+    """Run a SPARQL query against the stored graph."""
+    _check_format(fmt, FORMATS)
+    if query.startswith("@"):
+        path = Path(query[1:])
+        if not path.is_file():
+            raise QueryError(f"{path}: query file not found")
+        query = path.read_text(encoding="utf-8")
+    result = open_store().query(query)
+    if isinstance(result, SelectResult):
+        columns, rows = select_records(result)
+        sys.stdout.write(render(columns, rows, fmt))
+    elif isinstance(result, bool):
+        typer.echo("true" if result else "false")
+    else:
+        sys.stdout.write(result.serialize(format="turtle"))
+
+
+@app.command()
+@reports_errors
+def query(
+    name: Annotated[str, typer.Argument(help="Named query (see `wcokg queries`).")],
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="KEY=VALUE, repeatable.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+) -> None:
+    """Run a named query from queries/ with bound parameters."""
+    from wcokg.registry import get_query, parse_params
+
+    _check_format(fmt, FORMATS)
+    result = get_query(name).run(open_store(), parse_params(param or []))
+    columns, rows = select_records(result)
+    sys.stdout.write(render(columns, rows, fmt))
+
+
+@app.command()
+@reports_errors
+def queries() -> None:
+    """List the named queries with their parameters."""
+    from wcokg.registry import registry
+
+    for named in registry().values():
+        params = " ".join(f"{p.name}={p.type}" + ("" if p.required else "?") for p in named.params)
+        typer.echo(f"{named.name:24} {named.summary}" + (f"  [{params}]" if params else ""))
+
+
+@app.command()
+@reports_errors
+def export(
+    fmt: Annotated[str, typer.Argument(help="ttl, jsonld, nt or rdfxml")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
+) -> None:
+    """Export the whole graph."""
+    _check_format(fmt, list(EXPORT_FORMATS))
+    data = open_store().dump(EXPORT_FORMATS[fmt])
+    if output is None:
+        sys.stdout.buffer.write(data)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        raise WcokgError(f"{output}: cannot write ({error.strerror})") from None
+    typer.echo(f"wrote {len(data)} bytes to {output}", err=True)
+
+
+@app.command()
+@reports_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+) -> None:
+    """Serve the stored graph over HTTP (run `wcokg build` first)."""
+    import uvicorn
+
+    from wcokg.api.app import create_app
+
+    store = open_store()
+    if store.version() is None:
+        raise WcokgError(f"{get_settings().store}: no graph built yet (run `wcokg build` first)")
+    typer.echo(f"serving graph version {store.version()} on http://{host}:{port}/", err=True)
+    uvicorn.run(create_app(store=store), host=host, port=port, log_level="warning")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

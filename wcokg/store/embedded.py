@@ -1,0 +1,130 @@
+"""Embedded store: pyoxigraph on disk, one folder per built version, a `current` link swapped atomically.
+
+pyoxigraph was chosen over rdflib's memory store for the stored graph: measured here it loads
+10-15x faster with a third of the memory and answers most queries 10-50x faster
+(see docs in the README). rdflib stays for building, SHACL and serialisation.
+A build writes a new version folder and only then repoints `current` (an atomic rename), so a
+failed or killed build leaves the previous graph as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Identifier
+
+from wcokg.errors import QueryError, StoreError
+from wcokg.store.base import GraphStore, QueryResult, SelectResult
+from wcokg.store.convert import to_oxigraph, to_rdflib
+
+MEDIA_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+
+class EmbeddedStore(GraphStore):
+    """A pyoxigraph store under `root`; readers open the current version read-only."""
+
+    def __init__(self, root: Path, keep_versions: int = 2) -> None:
+        self.root = Path(root)
+        self.keep_versions = max(1, keep_versions)
+        self._opened: tuple[str, ox.Store] | None = None
+
+    @property
+    def current_link(self) -> Path:
+        return self.root / "current"
+
+    def version(self) -> str | None:
+        link = self.current_link
+        if not link.is_symlink() and not link.exists():
+            return None
+        return Path(os.readlink(link)).name if link.is_symlink() else None
+
+    def replace(self, graph: Graph) -> str:
+        versions = self.root / "versions"
+        try:
+            versions.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(
+                f"{self.root}: cannot create the store folder ({error.strerror})"
+            ) from None
+        version = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        target = versions / version
+        try:
+            store = ox.Store(str(target))
+            store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+            store.flush()
+            del store
+            temporary = self.root / f".current-{version}"
+            temporary.symlink_to(Path("versions") / version)
+            os.replace(temporary, self.current_link)
+        except (OSError, ValueError) as error:
+            shutil.rmtree(target, ignore_errors=True)
+            raise StoreError(f"{self.root}: could not store the graph ({error})") from None
+        self._opened = None
+        self._prune(versions)
+        return version
+
+    def _prune(self, versions: Path) -> None:
+        """Remove old versions beyond `keep_versions`, never the current one."""
+        current = self.version()
+        old = sorted(p for p in versions.iterdir() if p.is_dir() and p.name != current)
+        for path in old[: max(0, len(old) - (self.keep_versions - 1))]:
+            shutil.rmtree(path, ignore_errors=True)
+
+    def _store(self) -> ox.Store:
+        version = self.version()
+        if version is None:
+            raise StoreError(f"{self.root}: no graph built yet (run `wcokg build` first)")
+        if self._opened is None or self._opened[0] != version:
+            try:
+                store = ox.Store.read_only(str(self.root / "versions" / version))
+            except OSError as error:
+                raise StoreError(f"{self.root}: cannot open the graph ({error})") from None
+            self._opened = (version, store)
+        return self._opened[1]
+
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()
+        }
+        try:
+            result = self._store().query(sparql, substitutions=substitutions or None)
+        except SyntaxError as error:
+            raise QueryError(f"malformed SPARQL query: {error}") from None
+        return convert_result(result)
+
+    def dump(self, media_type: str) -> bytes:
+        data = self._store().dump(format=MEDIA_FORMATS[media_type], from_graph=ox.DefaultGraph())
+        return data if isinstance(data, bytes) else b""
+
+    def triple_count(self) -> int:
+        return len(self._store())
+
+
+def convert_result(result: object) -> QueryResult:
+    """pyoxigraph results as SelectResult, bool or rdflib Graph."""
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows = [
+            {name: to_rdflib(solution[name]) for name in variables if solution[name] is not None}
+            for solution in result
+        ]
+        return SelectResult(variables, rows)
+    graph = Graph()
+    for triple in result:  # type: ignore[attr-defined]
+        graph.add(
+            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+        )
+    return graph

@@ -1,0 +1,124 @@
+"""The activities table: the documented, stable columns of `wcokg activities`, read from the graph."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, fields
+from decimal import Decimal
+
+from rdflib.term import Identifier
+
+from wcokg.registry import get_query
+from wcokg.store.base import GraphStore
+
+COLUMNS = (
+    "id", "section", "number", "previous_number", "revision", "title", "priority",
+    "strategic_link", "strategic_codes", "task_type", "responsible_bodies", "lead_body",
+    "continuous", "timeline", "milestones", "kpi", "team_resources", "fte_min", "fte_max",
+    "status", "progress", "source_lines", "iri",
+)  # fmt: skip
+JOIN = "; "
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """One row of the activities table; multiple values are joined by '; '."""
+
+    id: str
+    section: str
+    number: int
+    previous_number: int | None
+    revision: str
+    title: str
+    priority: str
+    strategic_link: str
+    strategic_codes: str
+    task_type: str
+    responsible_bodies: str
+    lead_body: str
+    continuous: bool
+    timeline: str
+    milestones: str
+    kpi: str
+    team_resources: str
+    fte_min: str
+    fte_max: str
+    status: str
+    progress: str
+    source_lines: str
+    iri: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _text(row: dict[str, Identifier], key: str) -> str:
+    value = row.get(key)
+    return "" if value is None else str(value)
+
+
+def _number(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+
+
+def activity_rows(store: GraphStore, include_deleted: bool = False) -> list[ActivityRow]:
+    """Every activity as a table row, current ones only unless `include_deleted`."""
+    base = get_query("activities").run(store).rows
+    bodies: dict[str, list[str]] = defaultdict(list)
+    for row in get_query("activity-bodies").run(store).rows:
+        bodies[_text(row, "iri")].append(_text(row, "body_id") or _text(row, "body_text"))
+    milestones: dict[str, list[str]] = defaultdict(list)
+    for row in get_query("activity-milestones").run(store).rows:
+        at = _text(row, "body_id") or _text(row, "body_text")
+        milestones[_text(row, "iri")].append(f"{_text(row, 'when')} {at}".strip())
+    codes: dict[str, list[str]] = defaultdict(list)
+    for row in get_query("activity-codes").run(store).rows:
+        codes[_text(row, "iri")].append(_text(row, "code"))
+    fte: dict[str, list[Decimal]] = {}
+    for row in get_query("activity-allocations").run(store).rows:
+        if "fte_min" not in row and "fte_max" not in row:
+            continue
+        total = fte.setdefault(_text(row, "iri"), [Decimal(0), Decimal(0)])
+        total[0] += Decimal(_text(row, "fte_min") or _text(row, "fte_max"))
+        total[1] += Decimal(_text(row, "fte_max") or _text(row, "fte_min"))
+
+    result = []
+    for row in base:
+        iri = _text(row, "iri")
+        if _text(row, "revision") == "deleted" and not include_deleted:
+            continue
+        link = _text(row, "strategic_link")
+        first, last = _text(row, "first_line"), _text(row, "last_line")
+        totals = fte.get(iri)
+        result.append(
+            ActivityRow(
+                id=_text(row, "id"),
+                section=_text(row, "section"),
+                number=int(_text(row, "number")),
+                previous_number=int(_text(row, "previous_number"))
+                if "previous_number" in row
+                else None,
+                revision=_text(row, "revision"),
+                title=_text(row, "title"),
+                priority=_text(row, "priority"),
+                strategic_link={"true": "Y", "false": "N"}.get(link, ""),
+                strategic_codes=JOIN.join(sorted(codes.get(iri, []))),
+                task_type=_text(row, "task_type"),
+                responsible_bodies=JOIN.join(bodies.get(iri, [])),
+                lead_body=_text(row, "lead_body"),
+                continuous=_text(row, "continuous") == "true",
+                timeline=_text(row, "timeline"),
+                milestones=JOIN.join(milestones.get(iri, [])),
+                kpi=_text(row, "kpi"),
+                team_resources=_text(row, "team_resources"),
+                fte_min=_number(totals[0]) if totals else "",
+                fte_max=_number(totals[1]) if totals else "",
+                status=_text(row, "status"),
+                progress=_text(row, "progress"),
+                source_lines=first if first == last else f"{first}-{last}",
+                iri=iri,
+            )
+        )
+    order = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+    result.sort(key=lambda r: (order.get(r.section, 99), r.section, r.number, r.id))
+    return result
