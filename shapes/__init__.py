@@ -1,0 +1,1 @@
+"""SHACL shapes (required, recommended, editorial) and SPARQL checks, as Turtle files."""
