@@ -82,13 +82,14 @@ def build(
             typer.echo(f"… {message}", err=True)
 
     report = build_graph(list(sources or bundled_sources()), Minter(settings.base), progress)
-    progress(f"storing {len(report.graph)} triples in {settings.store}")
-    report.version = open_store().replace(report.graph)
+    store = open_store()
+    progress(f"storing {len(report.graph)} triples in {store.location}")
+    report.version = store.replace(report.graph)
     for programme in report.programmes:
         typer.echo(f"{programme.id}: {programme.title}")
     for key, value in sorted(report.counts.items()):
         typer.echo(f"  {key}: {value}")
-    typer.echo(f"stored version {report.version} in {settings.store}")
+    typer.echo(f"stored version {report.version} in {store.location}")
 
 
 @app.command()
@@ -200,7 +201,7 @@ def serve(
 
     store = open_store()
     if store.version() is None:
-        raise WcokgError(f"{get_settings().store}: no graph built yet (run `wcokg build` first)")
+        raise WcokgError(f"{store.location}: no graph built yet (run `wcokg build` first)")
     typer.echo(f"serving graph version {store.version()} on http://{host}:{port}/", err=True)
     uvicorn.run(create_app(store=store), host=host, port=port, log_level="warning")
 

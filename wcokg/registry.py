@@ -92,6 +92,11 @@ class NamedQuery:
             for p in self.params
         }
 
+    def example_values(self) -> dict[str, str]:
+        """The parameters of the `#+ example:` line (`KEY=VALUE` pairs, space- or &-separated)."""
+        pairs = [p for p in re.split(r"[\s&]+", self.example.strip()) if p]
+        return parse_params(pairs)
+
     def run(self, store: GraphStore, values: Mapping[str, str] | None = None) -> SelectResult:
         result = store.query(self.text, self.bindings(values or {}))
         if not isinstance(result, SelectResult):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_BASE = "https://w3id.org/wcokg/"
@@ -23,6 +24,31 @@ class Settings(BaseSettings):
 
     keep_versions: int = 2
     """How many built graph versions the embedded store keeps on disk."""
+
+    sparql_query_url: str | None = None
+    """SPARQL 1.1 Query endpoint of an external triplestore; when set, it replaces the embedded store."""
+
+    sparql_update_url: str | None = None
+    """SPARQL 1.1 Update endpoint of the external store (default: the query URL)."""
+
+    graph_store_url: str | None = None
+    """Graph Store Protocol endpoint of the external store, used by `wcokg build` (without it the
+    build is sent as one `DROP` + `INSERT DATA` update)."""
+
+    sparql_user: str | None = None
+    """User name for the external store (HTTP basic authentication)."""
+
+    sparql_password: SecretStr | None = None
+    """Password for the external store."""
+
+    sparql_timeout: float = 60.0
+    """Seconds to wait for the external store."""
+
+    update_enabled: bool = False
+    """Accept SPARQL Update at `/sparql` (also needs `update_token`). Off by default."""
+
+    update_token: SecretStr | None = None
+    """Bearer token a client must send (`Authorization: Bearer ...`) to run an update."""
 
 
 @lru_cache(maxsize=1)

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rdflib import Graph
 from rdflib.term import Identifier
+
+from wcokg.store.formats import MediaChooser, RawResult, SerializedResult, serialize_result
+
+META_GRAPH = "urn:x-wcokg:meta"
+"""Named graph in which every backend records the id of the stored version (one triple)."""
+
+VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
 
 
 @dataclass(frozen=True)
@@ -22,15 +29,41 @@ QueryResult = SelectResult | bool | Graph
 
 
 class GraphStore(ABC):
-    """Holds one built graph; a build replaces it whole, atomically, only on success."""
+    """Holds one built graph; a build replaces it whole, atomically, only on success.
+
+    Backends implement `execute` (pyoxigraph result objects); `query` converts them to rdflib
+    terms for Python callers and `query_serialized` to bytes for the HTTP endpoint.
+    """
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the graph lives, for messages (a folder or an endpoint URL)."""
 
     @abstractmethod
     def replace(self, graph: Graph) -> str:
-        """Store `graph` as the new current version; return the version id."""
+        """Store `graph` as the new current version; return the version id.
+
+        An rdflib `Dataset` keeps its named graphs; any other graph goes to the default graph.
+        """
 
     @abstractmethod
-    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
-        """Run a SPARQL query with variables bound (never pasted into the text)."""
+    def execute(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Identifier] | None = None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> RawResult:
+        """Run a query: variables bound (never pasted in), the dataset given by graph IRIs.
+
+        Empty `default_graphs`/`named_graphs` mean the store's own default graph and all its
+        named graphs. Raises QueryError with the parser's message for a malformed query.
+        """
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update (the HTTP endpoint allows it only when enabled)."""
 
     @abstractmethod
     def version(self) -> str | None:
@@ -43,3 +76,19 @@ class GraphStore(ABC):
     @abstractmethod
     def triple_count(self) -> int:
         """Number of triples in the current graph."""
+
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+        """Run a SPARQL query with variables bound (never pasted into the text)."""
+        from wcokg.store.convert import convert_result
+
+        return convert_result(self.execute(sparql, bindings))
+
+    def query_serialized(
+        self,
+        sparql: str,
+        choose: MediaChooser,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> SerializedResult:
+        """Run a query and serialise its answer in the media type `choose` picks for its kind."""
+        return serialize_result(self.execute(sparql, None, default_graphs, named_graphs), choose)

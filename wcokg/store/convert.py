@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
+
+from wcokg.store.base import QueryResult, SelectResult
 
 
 def to_rdflib(term: object) -> Identifier:
@@ -36,3 +38,22 @@ def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"unsupported term {term!r}")
+
+
+def convert_result(result: object) -> QueryResult:
+    """pyoxigraph results as SelectResult, bool or rdflib Graph."""
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows = [
+            {name: to_rdflib(solution[name]) for name in variables if solution[name] is not None}
+            for solution in result
+        ]
+        return SelectResult(variables, rows)
+    graph = Graph()
+    for triple in result:  # type: ignore[attr-defined]
+        graph.add(
+            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+        )
+    return graph

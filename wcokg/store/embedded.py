@@ -12,23 +12,19 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Dataset, Graph
 from rdflib.term import Identifier
 
 from wcokg.errors import QueryError, StoreError
-from wcokg.store.base import GraphStore, QueryResult, SelectResult
-from wcokg.store.convert import to_oxigraph, to_rdflib
+from wcokg.store.base import META_GRAPH, VERSION_INFO, GraphStore
+from wcokg.store.convert import to_oxigraph
+from wcokg.store.formats import GRAPH_FORMATS, RawResult
 
-MEDIA_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
+MEDIA_FORMATS = GRAPH_FORMATS
 
 
 class EmbeddedStore(GraphStore):
@@ -61,7 +57,13 @@ class EmbeddedStore(GraphStore):
         target = versions / version
         try:
             store = ox.Store(str(target))
-            store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+            if isinstance(graph, Dataset):
+                data = graph.serialize(format="nquads", encoding="utf-8")
+                store.bulk_load(data, ox.RdfFormat.N_QUADS)
+            else:
+                data = graph.serialize(format="nt", encoding="utf-8")
+                store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
+            store.add(version_quad(version))
             store.flush()
             del store
             temporary = self.root / f".current-{version}"
@@ -93,38 +95,60 @@ class EmbeddedStore(GraphStore):
             self._opened = (version, store)
         return self._opened[1]
 
-    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+    def execute(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Identifier] | None = None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> RawResult:
+        # pyoxigraph binds variables itself (SEP-0007 substitution), nothing is pasted in.
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()
         }
         try:
-            result = self._store().query(sparql, substitutions=substitutions or None)
+            return self._store().query(
+                sparql,
+                substitutions=substitutions or None,
+                default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
+                named_graphs=[ox.NamedNode(g) for g in named_graphs] or None,
+            )
         except SyntaxError as error:
             raise QueryError(f"malformed SPARQL query: {error}") from None
-        return convert_result(result)
+        except ValueError as error:  # an invalid graph IRI
+            raise QueryError(str(error)) from None
+
+    def update(self, sparql: str) -> None:
+        """Apply an update to the current version in place (this process sees it at once)."""
+        version = self.version()
+        if version is None:
+            raise StoreError(f"{self.root}: no graph built yet (run `wcokg build` first)")
+        self._opened = None
+        try:
+            store = ox.Store(str(self.root / "versions" / version))
+            store.update(sparql)
+            store.flush()
+            del store
+        except SyntaxError as error:
+            raise QueryError(f"malformed SPARQL update: {error}") from None
+        except OSError as error:
+            raise StoreError(f"{self.root}: cannot update the graph ({error})") from None
+
+    @property
+    def location(self) -> str:
+        return str(self.root)
 
     def dump(self, media_type: str) -> bytes:
         data = self._store().dump(format=MEDIA_FORMATS[media_type], from_graph=ox.DefaultGraph())
         return data if isinstance(data, bytes) else b""
 
     def triple_count(self) -> int:
-        return len(self._store())
+        result = self._store().query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert isinstance(result, ox.QuerySolutions)  # noqa: S101 (a SELECT gives solutions)
+        return int(next(iter(result))["n"].value)
 
 
-def convert_result(result: object) -> QueryResult:
-    """pyoxigraph results as SelectResult, bool or rdflib Graph."""
-    if isinstance(result, ox.QueryBoolean):
-        return bool(result)
-    if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
-        rows = [
-            {name: to_rdflib(solution[name]) for name in variables if solution[name] is not None}
-            for solution in result
-        ]
-        return SelectResult(variables, rows)
-    graph = Graph()
-    for triple in result:  # type: ignore[attr-defined]
-        graph.add(
-            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
-        )
-    return graph
+def version_quad(version: str) -> ox.Quad:
+    """The one triple, in META_GRAPH, that records the stored version (same on every backend)."""
+    meta = ox.NamedNode(META_GRAPH)
+    return ox.Quad(meta, ox.NamedNode(VERSION_INFO), ox.Literal(version), meta)
