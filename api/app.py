@@ -1,63 +1,43 @@
-"""App factory: `create_app(settings)` wires the store and the routers."""
+"""App factory: `create_app(settings, store)` wires the store, the cache and the routers."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
 
 from wcokg import __version__
-from wcokg.errors import StoreError, WcokgError
+from wcokg.api import problems
+from wcokg.api.cache import ResultCache
+from wcokg.api.routers import pages, queries, sparql
+from wcokg.registry import registry
 from wcokg.settings import Settings, get_settings
-from wcokg.store import EmbeddedStore, GraphStore
-from wcokg.table import activity_rows
+from wcokg.store import GraphStore, open_store
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Read the named queries once at start-up, and start with an empty result cache."""
+    registry()
+    app.state.cache.clear()
+    yield
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
-    """A FastAPI app serving the stored graph."""
+    """A FastAPI app serving the stored graph; the store comes from the settings unless given."""
     settings = settings or get_settings()
-    app = FastAPI(title="wcokg", version=__version__, summary="WCO work-programme knowledge graph")
-    app.state.store = store or EmbeddedStore(settings.store, settings.keep_versions)
-
-    @app.exception_handler(WcokgError)
-    async def domain_error(_: Request, error: WcokgError) -> JSONResponse:
-        status = 503 if isinstance(error, StoreError) else 400
-        return JSONResponse(
-            {
-                "type": "about:blank",
-                "title": type(error).__name__,
-                "status": status,
-                "detail": str(error),
-            },
-            status_code=status,
-            media_type="application/problem+json",
-        )
-
-    @app.get("/health", summary="Liveness and the graph version served")
-    def health(request: Request) -> dict[str, str | None]:
-        return {"status": "ok", "version": request.app.state.store.version()}
-
-    @app.get("/activities.json", summary="The activities table as JSON")
-    def activities(request: Request, include_deleted: bool = False) -> list[dict[str, object]]:
-        return [r.as_dict() for r in activity_rows(request.app.state.store, include_deleted)]
-
-    @app.get("/", response_class=HTMLResponse, summary="Home page")
-    def home(request: Request) -> str:
-        rows = activity_rows(request.app.state.store)
-        items = "".join(
-            f"<tr><td>{r.id}</td><td>{r.priority}</td><td>{r.status}</td><td>{_escape(r.title)}</td></tr>"
-            for r in rows
-        )
-        return (
-            "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            "<title>wcokg — WCO work programmes</title></head><body>"
-            f"<h1>WCO work programmes</h1><p>{len(rows)} current activities.</p>"
-            "<table><thead><tr><th>Id</th><th>Priority</th><th>Status</th><th>Title</th></tr></thead>"
-            f"<tbody>{items}</tbody></table></body></html>"
-        )
-
+    app = FastAPI(
+        title="wcokg",
+        version=__version__,
+        summary="WCO work-programme knowledge graph: SPARQL 1.1 endpoint and named queries",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store or open_store(settings)
+    app.state.cache = ResultCache()
+    problems.install(app)
+    app.include_router(pages.router)
+    app.include_router(sparql.router)
+    app.include_router(queries.router)
     return app
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

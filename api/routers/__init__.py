@@ -1,0 +1,1 @@
+"""Thin routers: parse the request, call the store or registry, answer in the negotiated format."""

@@ -1,0 +1,90 @@
+"""`/queries`: the named queries of `queries/*.rq`, listed and run with bound parameters."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from wcokg.api.conneg import VARY, choose_or_406
+from wcokg.api.deps import CacheDep, StoreDep
+from wcokg.api.problems import Problem
+from wcokg.errors import QueryError
+from wcokg.output import render, select_records
+from wcokg.registry import NamedQuery, registry
+from wcokg.store.base import GraphStore
+
+router = APIRouter(tags=["Named queries"])
+
+FORMATS = {"application/json": "json", "text/csv": "csv"}
+RESERVED = ("format",)
+
+
+@router.get("/queries", summary="The named queries: name, summary, parameters and an example")
+def list_queries(request: Request) -> list[dict[str, object]]:
+    return [_describe(named, request) for named in registry().values()]
+
+
+@router.get(
+    "/queries/{name}",
+    summary="Run a named query; parameters as ?KEY=VALUE; JSON or CSV by Accept or ?format=",
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+)
+async def run_query(name: str, request: Request, store: StoreDep, cache: CacheDep) -> Response:
+    named = registry().get(name)
+    if named is None:
+        raise Problem(
+            404, "Not Found", f"unknown query {name!r}; named queries: {', '.join(registry())}"
+        )
+    media_type = choose_or_406(request, tuple(FORMATS))
+    values: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key in RESERVED:
+            continue
+        if key in values:
+            raise Problem(422, "Invalid parameters", f"query {name}: parameter {key} given twice")
+        values[key] = value
+    try:
+        named.bindings(values)
+    except QueryError as error:
+        raise Problem(422, "Invalid parameters", str(error)) from None
+    body = await run_in_threadpool(_answer, named, values, store, cache, media_type)
+    return Response(body, media_type=media_type, headers=VARY)
+
+
+def _answer(
+    named: NamedQuery, values: dict[str, str], store: GraphStore, cache: CacheDep, media_type: str
+) -> bytes:
+    """The serialised answer, from the cache when the graph version has not changed."""
+    version = store.version()
+    key = (named.name, tuple(sorted(values.items())), media_type)
+    cached = cache.get(version, key)
+    if cached is not None:
+        return cached[1]
+    columns, rows = select_records(named.run(store, values))
+    body = render(columns, rows, FORMATS[media_type]).encode("utf-8")
+    cache.put(version, key, (media_type, body))
+    return body
+
+
+def _describe(named: NamedQuery, request: Request) -> dict[str, object]:
+    example = named.example_values()
+    url = request.url_for("run_query", name=named.name).path
+    return {
+        "name": named.name,
+        "summary": named.summary,
+        "description": named.description,
+        "parameters": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "required": p.required,
+                "default": p.default,
+                "description": p.description,
+            }
+            for p in named.params
+        ],
+        "example": named.example,
+        "example_url": url + (f"?{urlencode(example)}" if example else ""),
+    }

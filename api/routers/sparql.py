@@ -1,0 +1,192 @@
+"""`/sparql`: the SPARQL 1.1 Protocol (query by GET, form POST or direct POST; service description).
+
+Updates are refused unless `WCOKG_UPDATE_ENABLED` is on and the request carries the bearer
+token `WCOKG_UPDATE_TOKEN`.
+"""
+
+from __future__ import annotations
+
+import hmac
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, VOID, XSD
+
+from wcokg.api.conneg import VARY, choose_or_406, sparql_chooser
+from wcokg.api.deps import CacheDep, SettingsDep, StoreDep
+from wcokg.api.problems import Problem
+from wcokg.settings import Settings
+from wcokg.store.base import GraphStore
+from wcokg.store.formats import (
+    BOOLEAN_FORMATS,
+    GRAPH_FORMATS,
+    SOLUTION_FORMATS,
+)
+
+router = APIRouter(tags=["SPARQL"])
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+RDFLIB_FORMATS = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+}
+
+Params = list[tuple[str, str]]
+
+
+@router.get("/sparql", summary="SPARQL query by GET, or the service description without a query")
+async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    params = request.query_params.multi_items()
+    if _values(params, "update"):
+        raise Problem(400, "Bad request", "SPARQL Update must be sent by POST, not GET")
+    queries = _values(params, "query")
+    if not queries:
+        return await service_description(request, store, settings)
+    return await _query(request, store, _single(queries, "query"), params)
+
+
+@router.post("/sparql", summary="SPARQL query (or update, when enabled) by POST")
+async def sparql_post(
+    request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep
+) -> Response:
+    media_type, charset = _content_type(request.headers.get("content-type"))
+    if charset not in (None, "utf-8", "utf8"):
+        raise Problem(415, "Unsupported Media Type", f"charset {charset}: only UTF-8 is accepted")
+    url_params = request.query_params.multi_items()
+    body = await request.body()
+    if media_type == FORM:
+        try:
+            form = parse_qsl(
+                body.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict"
+            )
+        except UnicodeDecodeError:
+            raise Problem(400, "Bad request", "the form body is not valid UTF-8") from None
+        params = url_params + form
+        queries, updates = _values(params, "query"), _values(params, "update")
+        if queries and updates:
+            raise Problem(400, "Bad request", "a request carries either a query or an update")
+        if updates:
+            return await _update(request, store, settings, cache, _single(updates, "update"))
+        if not queries:
+            raise Problem(400, "Bad request", "the form has no 'query' parameter")
+        return await _query(request, store, _single(queries, "query"), params)
+    if media_type in (QUERY, UPDATE):
+        text = _utf8(body)
+        kind = "query" if media_type == QUERY else "update"
+        if _values(url_params, "query") or _values(url_params, "update"):
+            raise Problem(
+                400, "Bad request", f"the {kind} is in the body; no query/update parameter allowed"
+            )
+        if media_type == QUERY:
+            return await _query(request, store, text, url_params)
+        return await _update(request, store, settings, cache, text)
+    raise Problem(
+        415,
+        "Unsupported Media Type",
+        f"POST to /sparql takes {FORM}, {QUERY} or {UPDATE}, not {media_type or 'no content type'}",
+    )
+
+
+async def _query(request: Request, store: GraphStore, text: str, params: Params) -> Response:
+    result = await run_in_threadpool(
+        store.query_serialized,
+        text,
+        sparql_chooser(request),
+        _values(params, "default-graph-uri"),
+        _values(params, "named-graph-uri"),
+    )
+    return Response(result.body, media_type=result.media_type, headers=VARY)
+
+
+async def _update(
+    request: Request, store: GraphStore, settings: Settings, cache: CacheDep, text: str
+) -> Response:
+    _authorise(request, settings)
+    params = request.query_params
+    if params.getlist("using-graph-uri") or params.getlist("using-named-graph-uri"):
+        raise Problem(400, "Bad request", "using-graph-uri/using-named-graph-uri not supported")
+    await run_in_threadpool(store.update, text)
+    cache.clear()
+    return Response(status_code=204)
+
+
+def _authorise(request: Request, settings: Settings) -> None:
+    if not settings.update_enabled or settings.update_token is None:
+        raise Problem(
+            403,
+            "Forbidden",
+            "SPARQL Update is disabled on this endpoint (WCOKG_UPDATE_ENABLED and "
+            "WCOKG_UPDATE_TOKEN enable it)",
+        )
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    expected = settings.update_token.get_secret_value().encode()
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
+        raise Problem(
+            401,
+            "Unauthorized",
+            "SPARQL Update needs 'Authorization: Bearer <token>'",
+            {"WWW-Authenticate": 'Bearer realm="wcokg"'},
+        )
+
+
+async def service_description(request: Request, store: GraphStore, settings: Settings) -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint, in Turtle, RDF/XML, JSON-LD or N-Triples."""
+    media_type = choose_or_406(request, tuple(GRAPH_FORMATS))
+    count = await run_in_threadpool(store.triple_count)
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("void", VOID)
+    service, dataset, default = BNode(), BNode(), BNode()
+    endpoint = URIRef(str(request.url.replace(query="", fragment="")))
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, endpoint))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    if settings.update_enabled and settings.update_token is not None:
+        graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
+    for formats in (SOLUTION_FORMATS, BOOLEAN_FORMATS, GRAPH_FORMATS):
+        for result_format in formats.values():
+            graph.add((service, SD.resultFormat, URIRef(result_format.iri)))
+    graph.add((service, SD.defaultEntailmentRegime, ENTAILMENT.Simple))
+    graph.add((service, SD.feature, SD.EmptyGraphs))
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, SD.defaultGraph, default))
+    graph.add((default, RDF.type, SD.Graph))
+    graph.add((default, VOID.triples, Literal(count, datatype=XSD.integer)))
+    body = graph.serialize(format=RDFLIB_FORMATS[media_type], encoding="utf-8")
+    return Response(body, media_type=media_type, headers=VARY)
+
+
+def _values(params: Params, name: str) -> list[str]:
+    return [value for key, value in params if key == name]
+
+
+def _single(values: list[str], name: str) -> str:
+    if len(values) > 1:
+        raise Problem(400, "Bad request", f"{len(values)} '{name}' parameters; send exactly one")
+    return values[0]
+
+
+def _content_type(header: str | None) -> tuple[str, str | None]:
+    media, *params = [p.strip() for p in (header or "").split(";")]
+    charset = None
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media.lower(), charset
+
+
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Problem(400, "Bad request", "the request body is not valid UTF-8") from None
