@@ -659,7 +659,7 @@ _TIMELINE_TOKEN = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
-_CONTINUOUS_WORD = re.compile(r"^(?:continuous(?:ly)?|permanent)$", re.IGNORECASE)
+_CONTINUOUS_WORD = re.compile(r"^continuous(?:ly)?$", re.IGNORECASE)
 _TIMELINE_STOPWORDS = frozenset(
     ("a", "an", "at", "by", "in", "the", "of", "until", "till", "before", "from", "to", "on")
     + ("during", "for", "and", "or", "session", "sessions", "meeting", "meetings")
