@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from wcokg.build import BuildReport, build_graph, bundled_sources
 from wcokg.namespaces import Minter
-from wcokg.store import EmbeddedStore
+from wcokg.store import EmbeddedStore, GraphStore, RemoteStore
 
 SHARED = Path(os.environ.get("WCOKG_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 
@@ -32,3 +40,116 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"shared folder not found at {SHARED} (set WCOKG_SHARED to point at it)")
     return SHARED
+
+
+# -- servers: a real Oxigraph server (remote store) and the app on a loopback port ------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_answers(url: str, process: subprocess.Popen[bytes] | None = None) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                response.read()
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{url} did not answer within 30 s")
+
+
+OxigraphFactory = Callable[[], RemoteStore]
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphFactory]:
+    """Starts `oxigraph serve` processes on free loopback ports; each call gives an empty store."""
+    binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
+        "oxigraph"
+    )
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def start() -> RemoteStore:
+        if binary is None:
+            pytest.fail("the `oxigraph` server binary is missing (pip install oxigraph)")
+        port = free_port()
+        location = tmp_path_factory.mktemp("oxigraph")
+        process = subprocess.Popen(
+            [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        processes.append(process)
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_answers(f"{base}/query?query=ASK%7B%7D", process)
+        return RemoteStore(f"{base}/query", f"{base}/update", f"{base}/store")
+
+    yield start
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def remote_store(oxigraph_server: OxigraphFactory, seed_report: BuildReport) -> RemoteStore:
+    """The seed graph loaded into a real Oxigraph server through the Graph Store Protocol."""
+    store = oxigraph_server()
+    store.replace(seed_report.graph)
+    return store
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def any_store(request: pytest.FixtureRequest) -> GraphStore:
+    """The seed in each backend in turn: tests using it run on both."""
+    name = "seed_store" if request.param == "embedded" else "remote_store"
+    store: GraphStore = request.getfixturevalue(name)
+    return store
+
+
+class AppServer:
+    """A wcokg app served by uvicorn in a thread on a free loopback port."""
+
+    def __init__(self, app: object) -> None:
+        import uvicorn
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")  # type: ignore[arg-type]
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> AppServer:
+        self.thread.start()
+        _wait_until_answers(f"{self.url}/health")
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_servers(
+    seed_store: EmbeddedStore, remote_store: RemoteStore, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, str]]:
+    """Base URLs of the app over the embedded store and over the Oxigraph-server store."""
+    from wcokg.api.app import create_app
+    from wcokg.settings import Settings
+
+    settings = Settings(store=tmp_path_factory.mktemp("unused"))
+    with (
+        AppServer(create_app(settings, seed_store)) as embedded,
+        AppServer(create_app(settings, remote_store)) as remote,
+    ):
+        yield {"embedded": embedded.url, "remote": remote.url}

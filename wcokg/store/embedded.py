@@ -115,7 +115,7 @@ class EmbeddedStore(GraphStore):
             )
         except SyntaxError as error:
             raise QueryError(f"malformed SPARQL query: {error}") from None
-        except ValueError as error:  # an invalid graph IRI
+        except (ValueError, RuntimeError) as error:  # an invalid graph IRI or binding
             raise QueryError(str(error)) from None
 
     def update(self, sparql: str) -> None:
