@@ -170,3 +170,88 @@ class Programme:
 
     def current(self) -> list[Activity]:
         return [a for a in self.activities if not a.deleted]
+
+
+# --- Links, meetings, outcomes and news (loaders/linking.py, meetings.py, news.py) -----------
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link from an activity (or source) to an instrument, edition or activity.
+
+    `prop` is the local name of the ontology property (feeds, produces, updates, maintains,
+    promotes, dependsOn, references, mentions); `method` is ``rule`` or ``curated``; `rule` names
+    the rule (or holds the curator's justification); `evidence` is the text span relied on.
+    """
+
+    programme: str
+    subject: str
+    prop: str
+    obj: str
+    object_kind: str  # instrument | activity
+    method: str
+    rule: str
+    evidence: str
+    cited_number: int | None = None
+    flags: tuple[Flag, ...] = ()
+
+
+@dataclass(frozen=True)
+class MeetingMention:
+    """A session named in text: body, ordinals and/or month, the span and the text around it."""
+
+    body_id: str | None
+    body_text: str
+    ordinals: tuple[int, ...]
+    year: int | None
+    month: int | None
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Meeting:
+    """A session of a working body; identified by its ordinals or, failing those, its month."""
+
+    id: str
+    body_id: str
+    ordinals: tuple[int, ...] = ()
+    year: int | None = None
+    month: int | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    venue: str | None = None
+    participants: str | None = None
+    derived: str = ""  # how ordinals or month were derived from the calendar, when they were
+    aliases: set[str] = field(default_factory=set)
+    flags: list[Flag] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a meeting did with an activity or instrument, with the sentence that says so."""
+
+    meeting: str
+    subject: str
+    subject_kind: str  # activity | instrument
+    verb: str
+    evidence: str
+    programme: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class NewsItem:
+    """A news item read as a second source: its meeting, outcomes and mentions with line numbers."""
+
+    id: str
+    title: str
+    source_path: str
+    source_sha256: str
+    source_lines: int
+    meeting: Meeting | None
+    outcomes: list[Outcome] = field(default_factory=list)
+    mentions: list[tuple[str, str, int, str]] = field(default_factory=list)
+    """(kind, id, line, line text) for every instrument, activity or body mentioned."""
+    flags: list[Flag] = field(default_factory=list)
