@@ -30,6 +30,7 @@ FORMAT_ALIASES: dict[str, tuple[str, ...]] = {
     "ntriples": ("application/n-triples",),
     "rdfxml": ("application/rdf+xml",),
     "rdf": ("application/rdf+xml",),
+    "rdf+xml": ("application/rdf+xml",),
 }
 """Short names accepted by `?format=` (a full media type is accepted too)."""
 
@@ -86,23 +87,24 @@ def parse_accept(header: str | None) -> list[MediaRange]:
 def negotiate(
     accept: str | None,
     offers: Sequence[str],
-    override: str | None = None,
+    override: Sequence[str] = (),
     aliases: Mapping[str, str] | None = None,
 ) -> str | None:
-    """The offer that best fits: `override` (a short name or media type) wins, then Accept.
+    """The offer that best fits: `override` (`?format=` values) wins, then Accept.
 
-    Each offer gets the q of the most specific range matching it (or one of its `aliases`);
-    the highest q wins and ties go to the earlier offer. No Accept means the first offer;
-    None when nothing is acceptable.
+    `override` holds short names or media types, possibly comma-separated (SPARQLWrapper sends
+    `format=json-ld&format=application/ld+json,application/x-json+ld`); the first that is
+    offered wins, and when none is, Accept decides. Each offer gets the q of the most specific
+    Accept range matching it (or one of its `aliases`); the highest q wins and ties go to the
+    earlier offer. No Accept means the first offer; None when nothing is acceptable.
     """
     aliases = aliases or {}
-    if override:
-        wanted = override.strip().lower()
-        for candidate in FORMAT_ALIASES.get(wanted, (wanted,)):
-            candidate = aliases.get(candidate, candidate)
-            if candidate in offers:
-                return candidate
-        return None
+    for value in override:
+        for wanted in (w.strip().lower() for w in value.split(",")):
+            for candidate in FORMAT_ALIASES.get(wanted, (wanted,)):
+                candidate = aliases.get(candidate, candidate)
+                if candidate in offers:
+                    return candidate
     ranges = parse_accept(accept)
     if not ranges:
         return offers[0] if offers else None
@@ -116,6 +118,8 @@ def negotiate(
         for media_range in ranges:
             for name in names[offer]:
                 level = media_range.matches(name)
+                if name != offer and level < 3:
+                    continue  # an alias counts only when named exactly (text/* is not text/xml)
                 if level > specificity:
                     specificity, q = level, media_range.q
         if q > best:
@@ -126,7 +130,7 @@ def negotiate(
 def sparql_chooser(request: Request) -> MediaChooser:
     """Picks the SPARQL result media type for each result kind; 406 when none is acceptable."""
     accept = request.headers.get("accept")
-    override = request.query_params.get("format")
+    override = request.query_params.getlist("format")
 
     def choose(kind: ResultKind) -> str:
         offers = FORMATS_BY_KIND[kind]
@@ -136,7 +140,7 @@ def sparql_chooser(request: Request) -> MediaChooser:
                 406,
                 "Not Acceptable",
                 f"{kind.value} results are available as {', '.join(offers)}; "
-                f"requested: {override or accept}",
+                f"requested: {', '.join(override) or accept}",
                 VARY,
             )
         return chosen
@@ -146,7 +150,9 @@ def sparql_chooser(request: Request) -> MediaChooser:
 
 def choose_or_406(request: Request, offers: Sequence[str]) -> str:
     """The negotiated media type among `offers` for an ordinary route, or a 406 problem."""
-    chosen = negotiate(request.headers.get("accept"), offers, request.query_params.get("format"))
+    chosen = negotiate(
+        request.headers.get("accept"), offers, request.query_params.getlist("format")
+    )
     if chosen is None:
         raise Problem(
             406,

@@ -77,7 +77,17 @@ def result_kind(result: object) -> ResultKind:
 def serialize_result(result: object, choose: MediaChooser) -> SerializedResult:
     """Serialise a pyoxigraph result in the media type `choose` picks for its kind."""
     kind = result_kind(result)
-    media_type = choose(kind)
+    try:
+        media_type = choose(kind)
+    except Exception as error:
+        # pyoxigraph results must be dropped on the thread that made them: do not let the
+        # traceback keep this frame (and the result) alive into another thread.
+        failure = error.with_traceback(None)
+    else:
+        failure = None
+    if failure is not None:
+        del result
+        raise failure
     if kind is ResultKind.GRAPH:
         triples = result if isinstance(result, ox.QueryTriples) else None
         if triples is not None:
