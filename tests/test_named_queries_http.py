@@ -42,7 +42,9 @@ def normalised(result: SelectResult) -> tuple[list[str], list[tuple[str, ...]]]:
 
 
 @pytest.fixture(scope="module")
-def clients(seed_store: EmbeddedStore, remote_store: RemoteStore) -> Iterator[dict[str, TestClient]]:
+def clients(
+    seed_store: EmbeddedStore, remote_store: RemoteStore
+) -> Iterator[dict[str, TestClient]]:
     settings = Settings()
     with (
         TestClient(create_app(settings, seed_store)) as embedded,
@@ -97,9 +99,7 @@ def test_parameters_are_bound_not_pasted_on_both_stores(
         answer = client.get("/queries/test-by-identifier", params={"id": "I-1"})
         assert answer.status_code == 200, answer.text
         results[kind] = answer.json()
-        hostile = client.get(
-            "/queries/test-by-identifier", params={"id": 'I-1" } ?x ?y ?z . { "'}
-        )
+        hostile = client.get("/queries/test-by-identifier", params={"id": 'I-1" } ?x ?y ?z . { "'})
         assert hostile.status_code == 200, hostile.text
         assert hostile.json() == []
     assert results["embedded"] == results["remote"]
@@ -173,7 +173,9 @@ def test_results_are_cached_per_version_and_invalidated_on_rebuild(
     backend: str, param_query: NamedQuery, tmp_path_factory: pytest.TempPathFactory, oxigraph_server
 ) -> None:  # type: ignore[no-untyped-def]
     store: GraphStore = (
-        EmbeddedStore(tmp_path_factory.mktemp("cache")) if backend == "embedded" else oxigraph_server()
+        EmbeddedStore(tmp_path_factory.mktemp("cache"))
+        if backend == "embedded"
+        else oxigraph_server()
     )
     store.replace(_small_graph("first"))
     with TestClient(create_app(Settings(), store)) as client:
