@@ -48,6 +48,10 @@ def new_graph() -> Graph:
     return graph
 
 
+NOT_STATIC = frozenset({"curated-links.ttl"})
+"""Reference files read by the linker instead (their links exist only for loaded activities)."""
+
+
 def static_graph(minter: Minter) -> Graph:
     """Ontology, codelists and curated reference data, rebased to the configured IRI base."""
     graph = new_graph()
@@ -55,7 +59,12 @@ def static_graph(minter: Minter) -> Graph:
     paths = [root / "wcokg.ttl"]
     for folder in ("vocab", "reference"):
         paths += sorted(
-            (p for p in (root / folder).iterdir() if p.name.endswith(".ttl")), key=lambda p: p.name
+            (
+                p
+                for p in (root / folder).iterdir()
+                if p.name.endswith(".ttl") and p.name not in NOT_STATIC
+            ),
+            key=lambda p: p.name,
         )
     for path in paths:
         graph.parse(data=path.read_text(encoding="utf-8"), format="turtle")

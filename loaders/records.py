@@ -243,14 +243,25 @@ class Outcome:
 
 @dataclass
 class NewsItem:
-    """A news item read as a second source: its meeting, outcomes and mentions with line numbers."""
+    """A news item read as a second source: its meeting, outcomes and mentions with line numbers.
+
+    `session` is the mention of the meeting the item reports (resolved to `meeting` by the build,
+    which also fills in `outcomes`); `reported` holds (verb, instrument id, sentence, line).
+    """
 
     id: str
     title: str
     source_path: str
     source_sha256: str
     source_lines: int
-    meeting: Meeting | None
+    session: MeetingMention | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    venue: str | None = None
+    participants: str | None = None
+    date_line: int | None = None
+    meeting: Meeting | None = None
+    reported: list[tuple[str, str, str, int]] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     mentions: list[tuple[str, str, int, str]] = field(default_factory=list)
     """(kind, id, line, line text) for every instrument, activity or body mentioned."""

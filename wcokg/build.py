@@ -11,10 +11,28 @@ from pathlib import Path
 from rdflib import Graph
 
 from wcokg.errors import SourceFormatError
+from wcokg.loaders.link_rdf import (
+    activity_flags_graph,
+    links_graph,
+    meetings_graph,
+    news_graph,
+    outcomes_graph,
+)
+from wcokg.loaders.linking import curated_links, link_programme, load_catalogue
+from wcokg.loaders.meetings import (
+    MeetingIndex,
+    MentionFinder,
+    bundled_cadences,
+    milestone_flags,
+    milestone_mentions,
+    programme_mentions,
+    programme_outcomes,
+)
+from wcokg.loaders.news import NEWS_SUFFIXES, attach, mention_activities, read_news
 from wcokg.loaders.programme import load_programme
 from wcokg.loaders.rdf import programme_graph, static_graph
-from wcokg.loaders.records import Programme
-from wcokg.loaders.reference import load_reference
+from wcokg.loaders.records import Flag, Link, Meeting, NewsItem, Outcome, Programme
+from wcokg.loaders.reference import Reference, load_reference
 from wcokg.namespaces import Minter
 
 WORK_PROGRAMME_SUFFIXES = (".md", ".markdown")
@@ -28,13 +46,22 @@ class BuildReport:
     graph: Graph
     version: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    links: list[Link] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    news: list[NewsItem] = field(default_factory=list)
+    flags: list[tuple[str, str, Flag]] = field(default_factory=list)
+    """Flags raised while linking: (programme, activity, flag)."""
 
 
 def bundled_sources() -> list[Path]:
-    """The work-programme documents shipped with the package (data/sources/*.md)."""
+    """The sources shipped with the package: work programmes (data/sources/*.md) and the news
+    items about their meetings (data/sources/*.txt)."""
     folder = files("wcokg.data") / "sources"
     return sorted(
-        Path(str(p)) for p in folder.iterdir() if p.name.endswith(WORK_PROGRAMME_SUFFIXES)
+        Path(str(p))
+        for p in folder.iterdir()
+        if p.name.endswith(WORK_PROGRAMME_SUFFIXES + NEWS_SUFFIXES)
     )
 
 
@@ -44,10 +71,16 @@ def build_graph(
     """Load every source and return the graph; raises SourceFormatError on bad input."""
     if not sources:
         raise SourceFormatError("(no sources)", "expected at least one work-programme document")
+    news_paths = [p for p in sources if p.name.endswith(NEWS_SUFFIXES)]
+    programme_paths = [p for p in sources if p not in news_paths]
+    if not programme_paths:
+        raise SourceFormatError(
+            ", ".join(map(str, sources)), "expected at least one work-programme document"
+        )
     reference = load_reference()
     graph = static_graph(minter)
     programmes = []
-    for path in sources:
+    for path in programme_paths:
         progress(f"reading {path}")
         try:
             programme = load_programme(path, reference)
@@ -61,7 +94,77 @@ def build_graph(
         programmes.append(programme)
         progress(f"{programme.id}: {len(programme.activities)} rows -> RDF")
         graph += programme_graph(programme, minter)
-    return BuildReport(programmes, graph, counts=summarise(programmes, graph))
+    report = BuildReport(programmes, graph)
+    link_sources(report, news_paths, reference, minter, progress)
+    report.counts = summarise(programmes, graph)
+    report.counts.update(
+        {
+            "links": len([link for link in report.links if link.obj]),
+            "meetings": len(report.meetings),
+            "outcomes": len(report.outcomes),
+            "news items": len(report.news),
+        }
+    )
+    return report
+
+
+def link_sources(
+    report: BuildReport,
+    news_paths: list[Path],
+    reference: Reference,
+    minter: Minter,
+    progress: Callable[[str], None] = lambda _: None,
+) -> None:
+    """Links, meetings, outcomes and news items for the loaded programmes, into report.graph."""
+    catalogue = load_catalogue(reference)
+    finder = MentionFinder(reference)
+    links: list[Link] = []
+    for programme in report.programmes:
+        links += link_programme(programme, catalogue)
+    links += curated_links(report.programmes)
+    news_items = []
+    for path in news_paths:
+        progress(f"reading news item {path}")
+        try:
+            news_items.append(read_news(path, finder, catalogue))
+        except SourceFormatError:
+            raise
+        except Exception as error:
+            raise SourceFormatError(
+                str(path), f"could not be read as a news item ({type(error).__name__}: {error})"
+            ) from error
+    index = MeetingIndex.create(bundled_cadences())
+    mentions = []
+    flags: list[tuple[str, str, Flag]] = []
+    for programme in report.programmes:
+        found, raised = programme_mentions(programme, finder)
+        mentions += found + milestone_mentions(programme)
+        flags += [(programme.id, a, f) for a, f in raised + milestone_flags(programme)]
+    index.add_anchors([n.session for n in news_items if n.session] + [m.mention for m in mentions])
+    for news in news_items:
+        attach(news, index)
+    for pm in sorted(mentions, key=lambda m: not m.mention.ordinals):  # numbered ones first
+        index.resolve(pm.mention)
+    outcomes: list[Outcome] = []
+    for programme in report.programmes:
+        outcomes += programme_outcomes(programme, finder, index)
+    for news in news_items:
+        mention_activities(news, report.programmes, links, catalogue)
+        outcomes += news.outcomes
+    flags += [("", "", f) for f in index.flags]
+    report.links, report.outcomes, report.news = links, outcomes, news_items
+    report.meetings = index.all()
+    report.flags = flags
+    g = report.graph
+    g += links_graph(links, minter)
+    g += meetings_graph(report.meetings, minter)
+    g += activity_flags_graph([f for f in flags if f[1]], minter)
+    sources = {}
+    for news in news_items:
+        news_g, source = news_graph(news, minter)
+        g += news_g
+        sources["news"] = source
+    g += outcomes_graph(outcomes, minter, sources)
 
 
 def summarise(programmes: list[Programme], graph: Graph) -> dict[str, int]:

@@ -65,6 +65,12 @@ class Minter:
     def concept(self, scheme: str, code: str) -> URIRef:
         return self.iri("vocab", scheme, code)
 
+    def instrument(self, instrument_id: str) -> URIRef:
+        return self.iri("instrument", instrument_id)
+
+    def meeting(self, meeting_id: str) -> URIRef:
+        return self.iri("meeting", meeting_id)
+
     def source(self, source_id: str) -> URIRef:
         return self.iri("source", source_id)
 

@@ -1,0 +1,186 @@
+"""RDF for links, meetings, outcomes and news items (loaders/rdf.py keeps the programme itself).
+
+Every link is written twice: the direct triple (``activity wcokg:updates instrument``) for queries,
+and a wcokg:LinkAssertion saying how it was made (method, rule, evidence, cited number, flags)
+with PROV-O provenance to the lines it was read from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from wcokg.loaders.rdf import new_graph
+from wcokg.loaders.records import Flag, Link, Meeting, NewsItem, Outcome
+from wcokg.namespaces import WCOKG, Minter, slug
+
+
+def _target(link: Link, minter: Minter) -> URIRef:
+    if link.object_kind == "activity":
+        return minter.activity(link.programme, link.obj)
+    return minter.instrument(link.obj)
+
+
+def links_graph(links: Sequence[Link], minter: Minter) -> Graph:
+    """Direct triples and one LinkAssertion per link."""
+    g = new_graph()
+    flag_counts: dict[URIRef, int] = {}
+    for link in links:
+        subject = minter.activity(link.programme, link.subject)
+        if not link.obj:  # unresolved: only the flag, on the activity
+            for flag in link.flags:
+                _flag(g, subject, flag, flag_counts, "link-flag")
+            continue
+        target = _target(link, minter)
+        prop = WCOKG[link.prop]
+        g.add((subject, prop, target))
+        node = URIRef(f"{subject}/link/{link.method}-{slug(link.prop)}-{slug(link.obj)}")
+        g.add((node, RDF.type, WCOKG.LinkAssertion))
+        g.add((node, WCOKG.linkSubject, subject))
+        g.add((node, WCOKG.linkProperty, prop))
+        g.add((node, WCOKG.linkObject, target))
+        g.add((node, WCOKG.method, minter.concept("link-method", link.method)))
+        g.add((node, WCOKG.rule, Literal(link.rule)))
+        g.add((node, WCOKG.evidence, Literal(link.evidence, lang="en")))
+        g.add((node, RDFS.label, Literal(f"{link.subject} {link.prop} {link.obj}")))
+        if link.cited_number is not None:
+            g.add((node, WCOKG.citedNumber, Literal(link.cited_number)))
+        if link.method == "rule":
+            g.add((node, PROV.wasDerivedFrom, URIRef(f"{subject}/source")))
+        for flag in link.flags:
+            _flag(g, node, flag, flag_counts, "flag")
+    return g
+
+
+def _flag(g: Graph, node: URIRef, flag: Flag, counts: dict[URIRef, int], segment: str) -> None:
+    counts[node] = counts.get(node, 0) + 1
+    f = URIRef(f"{node}/{segment}/{counts[node]}")
+    g.add((node, WCOKG.flag, f))
+    g.add((f, RDF.type, WCOKG.Flag))
+    g.add((f, WCOKG.flagCode, Literal(flag.code)))
+    g.add((f, RDFS.comment, Literal(flag.message, lang="en")))
+    if flag.value:
+        g.add((f, WCOKG.flaggedValue, Literal(flag.value)))
+    if flag.column:
+        g.add((f, WCOKG.column, Literal(flag.column)))
+
+
+def activity_flags_graph(flags: Sequence[tuple[str, str, Flag]], minter: Minter) -> Graph:
+    """Flags raised while reading meetings, on the activity whose text raised them."""
+    g = new_graph()
+    counts: dict[URIRef, int] = {}
+    for programme, activity, flag in flags:
+        _flag(g, minter.activity(programme, activity), flag, counts, "meeting-flag")
+    return g
+
+
+def meetings_graph(meetings: Sequence[Meeting], minter: Minter) -> Graph:
+    g = new_graph()
+    for m in meetings:
+        node = minter.meeting(m.id)
+        g.add((node, RDF.type, WCOKG.Meeting))
+        g.add((node, DCTERMS.identifier, Literal(m.id)))
+        for alias in sorted(m.aliases):
+            g.add((node, SKOS.notation, Literal(alias)))
+        g.add((node, WCOKG.body, minter.body(m.body_id)))
+        for ordinal in m.ordinals:
+            g.add((node, WCOKG.sessionNumber, Literal(ordinal)))
+        if m.year and m.month:
+            g.add(
+                (node, WCOKG.month, Literal(f"{m.year:04d}-{m.month:02d}", datatype=XSD.gYearMonth))
+            )
+        if m.start_date:
+            g.add((node, WCOKG.startDate, Literal(m.start_date, datatype=XSD.date)))
+        if m.end_date:
+            g.add((node, WCOKG.endDate, Literal(m.end_date, datatype=XSD.date)))
+        if m.venue:
+            g.add((node, WCOKG.venue, Literal(m.venue)))
+        if m.participants:
+            g.add((node, WCOKG.participants, Literal(m.participants)))
+        if m.derived:
+            g.add((node, SKOS.note, Literal(m.derived, lang="en")))
+        when = f"{m.year:04d}-{m.month:02d}" if m.year and m.month else ""
+        numbers = "/".join(str(n) for n in m.ordinals)
+        label = " ".join(x for x in (m.body_id.upper(), f"session {numbers}" if numbers else "", when) if x)
+        g.add((node, RDFS.label, Literal(label)))
+        counts: dict[URIRef, int] = {}
+        for flag in m.flags:
+            _flag(g, node, flag, counts, "flag")
+    return g
+
+
+def outcomes_graph(outcomes: Sequence[Outcome], minter: Minter, sources: dict[str, URIRef]) -> Graph:
+    """Outcomes: meeting, what it concerns, verb, evidence, method (rule) and provenance."""
+    g = new_graph()
+    for o in outcomes:
+        meeting = minter.meeting(o.meeting)
+        if o.subject_kind == "activity" and o.programme:
+            subject = minter.activity(o.programme, o.subject)
+            derived: URIRef = URIRef(f"{subject}/source")
+        else:
+            subject = minter.instrument(o.subject)
+            derived = sources.get("news", meeting)
+            if o.line is not None and "news" in sources:
+                derived = _line(g, sources["news"], o.line)
+        node = URIRef(f"{meeting}/outcome/{slug(o.subject)}-{o.verb}")
+        g.add((node, RDF.type, WCOKG.Outcome))
+        g.add((node, WCOKG.meeting, meeting))
+        g.add((node, WCOKG.outcomeOf, subject))
+        g.add((node, WCOKG.verb, minter.concept("outcome-verb", o.verb)))
+        g.add((node, WCOKG.evidence, Literal(o.evidence, lang="en")))
+        g.add((node, WCOKG.method, minter.concept("link-method", "rule")))
+        g.add((node, RDFS.label, Literal(f"{o.meeting}: {o.verb} {o.subject}")))
+        g.add((node, PROV.wasDerivedFrom, derived))
+    return g
+
+
+def _line(g: Graph, source: URIRef, line: int) -> URIRef:
+    extract = URIRef(f"{source}/line/{line}")
+    g.add((extract, RDF.type, WCOKG.SourceExtract))
+    g.add((extract, PROV.wasQuotedFrom, source))
+    g.add((extract, WCOKG.firstLine, Literal(line)))
+    g.add((extract, WCOKG.lastLine, Literal(line)))
+    g.add((extract, RDFS.label, Literal(f"Line {line}")))
+    return extract
+
+
+def news_graph(news: NewsItem, minter: Minter) -> tuple[Graph, URIRef]:
+    """The news item as a source document, its mentions (with the line each is on)."""
+    g = new_graph()
+    source = minter.source(slug(Path(news.source_path).stem))
+    g.add((source, RDF.type, WCOKG.SourceDocument))
+    g.add((source, DCTERMS.title, Literal(news.title, lang="en")))
+    g.add((source, DCTERMS.source, Literal(Path(news.source_path).name)))
+    g.add((source, WCOKG.sha256, Literal(news.source_sha256)))
+    g.add((source, WCOKG.lineCount, Literal(news.source_lines)))
+    g.add((source, RDFS.label, Literal(f"News item {Path(news.source_path).name}")))
+    if news.meeting is not None:
+        meeting = minter.meeting(news.meeting.id)
+        g.add((source, WCOKG.mentions, meeting))
+        if news.date_line:
+            g.add((meeting, PROV.wasDerivedFrom, _line(g, source, news.date_line)))
+    counts: dict[URIRef, int] = {}
+    for flag in news.flags:
+        _flag(g, source, flag, counts, "flag")
+    for index, (kind, rid, line, text) in enumerate(dict.fromkeys(news.mentions), start=1):
+        if kind == "instrument":
+            target = minter.instrument(rid)
+        elif kind == "body":
+            target = minter.body(rid)
+        else:
+            programme, activity = rid.split("/", 1)
+            target = minter.activity(programme, activity)
+        g.add((source, WCOKG.mentions, target))
+        node = URIRef(f"{source}/mention/{index}")
+        g.add((node, RDF.type, WCOKG.LinkAssertion))
+        g.add((node, WCOKG.linkSubject, source))
+        g.add((node, WCOKG.linkProperty, WCOKG.mentions))
+        g.add((node, WCOKG.linkObject, target))
+        g.add((node, WCOKG.method, minter.concept("link-method", "rule")))
+        g.add((node, WCOKG.rule, Literal(f"news-mention-{kind}")))
+        g.add((node, WCOKG.evidence, Literal(text.strip(), lang="en")))
+        g.add((node, PROV.wasDerivedFrom, _line(g, source, line)))
+    return g, source
