@@ -1,0 +1,214 @@
+"""A DCAT-AP 3.0 catalogue of the work programmes, for open-data portals.
+
+One `dcat:Catalog` ({base}catalog) with, per programme, a `dcat:Dataset` ({programme}/dataset)
+distributed as Turtle, JSON-LD, CSV (with CSVW metadata) and the regenerated document (Markdown,
+HTML), and the SPARQL endpoint as a `dcat:DataService`. Publisher: the WCO as a `foaf:Agent`;
+themes from the EU data-theme vocabulary; temporal coverage from the programme's years;
+a vCard contact point. Download addresses are the API's `/export/{format}` under the IRI base.
+
+Conformance: the official DCAT-AP 3.0.1 SHACL shapes (`shapes.ttl` + `range.ttl`), checked by
+tests/test_export_dcat.py. Every object of a ranged property is typed explicitly (no subclass
+reasoning in SHACL validators).
+
+Assumption to confirm with the WCO: the licence of the data (`LICENCE`, CC BY 4.0 here).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+
+from wcokg.export.common import programmes
+from wcokg.store.base import GraphStore
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+EU = "http://publications.europa.eu/resource/authority/"
+DATA_THEME = URIRef(EU + "data-theme")
+THEMES = {
+    "GOVE": "Government and public sector",
+    "INTR": "International issues",
+    "ECON": "Economy and finance",
+}
+LICENCE = URIRef(EU + "licence/CC_BY_4_0")
+LANGUAGE = URIRef(EU + "language/ENG")
+SPATIAL = URIRef("http://sws.geonames.org/6295630/")  # Earth: the WCO's membership is global
+PUBLISHER_TYPES = URIRef("http://purl.org/adms/publishertype/1.0")
+SUPRANATIONAL = URIRef("http://purl.org/adms/publishertype/SupraNationalAuthority")
+WCO_HOMEPAGE = URIRef("https://www.wcoomd.org/")
+IANA = "http://www.iana.org/assignments/media-types/"
+
+# format name: (title, media type, EU file-type code or "")
+DISTRIBUTIONS = {
+    "ttl": ("Turtle", "text/turtle", "RDF_TURTLE"),
+    "jsonld": ("JSON-LD", "application/ld+json", "JSON_LD"),
+    "csv": ("CSV (activities table, CSVW metadata at /export/csvw)", "text/csv", "CSV"),
+    "markdown": ("Work-programme document (Markdown)", "text/markdown", ""),
+    "html": ("Work-programme document (HTML)", "text/html", "HTML"),
+}
+
+
+def catalog_graph(store: GraphStore, now: datetime | None = None) -> Graph:
+    """The DCAT-AP catalogue graph for the programmes of the store."""
+    today = Literal((now or datetime.now(UTC)).date().isoformat(), datatype=XSD.date)
+    found = programmes(store)
+    base = found[0].base if found else "https://w3id.org/wcokg/"
+    g = Graph()
+    for prefix, ns in (
+        ("dcat", DCAT),
+        ("dct", DCTERMS),
+        ("foaf", FOAF),
+        ("skos", SKOS),
+        ("vcard", VCARD),
+        ("dcatap", DCATAP),
+    ):
+        g.bind(prefix, ns)
+
+    catalog = URIRef(base + "catalog")
+    publisher = URIRef(base + "org/wco")
+    contact = URIRef(base + "catalog/contact")
+    service = URIRef(base + "sparql#service")
+
+    g.add((publisher, RDF.type, FOAF.Agent))
+    g.add((publisher, FOAF.name, Literal("World Customs Organization", lang="en")))
+    g.add((publisher, DCTERMS.type, SUPRANATIONAL))
+    g.add((SUPRANATIONAL, RDF.type, SKOS.Concept))
+    g.add((SUPRANATIONAL, SKOS.prefLabel, Literal("Supra-national authority", lang="en")))
+    g.add((SUPRANATIONAL, SKOS.inScheme, PUBLISHER_TYPES))
+    g.add((PUBLISHER_TYPES, RDF.type, SKOS.ConceptScheme))
+    g.add((PUBLISHER_TYPES, DCTERMS.title, Literal("ADMS publisher type", lang="en")))
+
+    g.add((contact, RDF.type, VCARD.Organization))
+    g.add((contact, RDF.type, VCARD.Kind))
+    g.add((contact, VCARD.fn, Literal("WCO Secretariat")))
+    g.add((contact, VCARD.hasURL, WCO_HOMEPAGE))
+
+    g.add((DATA_THEME, RDF.type, SKOS.ConceptScheme))
+    g.add((DATA_THEME, DCTERMS.title, Literal("Data theme", lang="en")))
+    for code, label in THEMES.items():
+        theme = URIRef(f"{DATA_THEME}/{code}")
+        g.add((theme, RDF.type, SKOS.Concept))
+        g.add((theme, SKOS.prefLabel, Literal(label, lang="en")))
+        g.add((theme, SKOS.inScheme, DATA_THEME))
+    g.add((LICENCE, RDF.type, DCTERMS.LicenseDocument))
+    g.add((LANGUAGE, RDF.type, DCTERMS.LinguisticSystem))
+    g.add((SPATIAL, RDF.type, DCTERMS.Location))
+    g.add((WCO_HOMEPAGE, RDF.type, FOAF.Document))
+
+    g.add((catalog, RDF.type, DCAT.Catalog))
+    g.add((catalog, DCTERMS.title, Literal("WCO work programmes knowledge graph", lang="en")))
+    g.add(
+        (
+            catalog,
+            DCTERMS.description,
+            Literal(
+                "Work programmes of World Customs Organization working bodies as linked data: "
+                "activities with priority, strategic-plan codes, responsible bodies, team "
+                "resources, KPIs, milestones, progress and completion status.",
+                lang="en",
+            ),
+        )
+    )
+    g.add((catalog, DCTERMS.publisher, publisher))
+    g.add((catalog, DCTERMS.language, LANGUAGE))
+    g.add((catalog, DCTERMS.license, LICENCE))
+    g.add((catalog, DCTERMS.modified, today))
+    g.add((catalog, DCTERMS.issued, today))
+    g.add((catalog, DCTERMS.spatial, SPATIAL))
+    g.add((catalog, DCAT.themeTaxonomy, DATA_THEME))
+    g.add((catalog, FOAF.homepage, WCO_HOMEPAGE))
+    g.add((catalog, DCAT.service, service))
+
+    g.add((service, RDF.type, DCAT.DataService))
+    g.add(
+        (service, DCTERMS.title, Literal("SPARQL endpoint of the WCO work programmes", lang="en"))
+    )
+    g.add((service, DCAT.endpointURL, URIRef(base + "sparql")))
+    g.add((service, DCTERMS.publisher, publisher))
+    g.add((service, DCTERMS.license, LICENCE))
+    sparql_protocol = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+    g.add((service, DCTERMS.conformsTo, sparql_protocol))
+    g.add((service, DCAT.endpointDescription, URIRef(base + "sparql")))
+    g.add((service, DCAT.contactPoint, contact))
+    g.add((service, DCAT.keyword, Literal("SPARQL", lang="en")))
+    for code in THEMES:
+        g.add((service, DCAT.theme, URIRef(f"{DATA_THEME}/{code}")))
+    g.add((sparql_protocol, RDF.type, DCTERMS.Standard))
+
+    for programme in found:
+        dataset = URIRef(programme.iri + "/dataset")
+        g.add((catalog, DCAT.dataset, dataset))
+        g.add((service, DCAT.servesDataset, dataset))
+        g.add((dataset, RDF.type, DCAT.Dataset))
+        g.add((dataset, DCTERMS.identifier, Literal(programme.id)))
+        g.add((dataset, DCTERMS.title, Literal(programme.title, lang="en")))
+        described = f"Annex to {programme.doc_reference}: " if programme.doc_reference else ""
+        g.add(
+            (
+                dataset,
+                DCTERMS.description,
+                Literal(
+                    f"{described}{programme.title}, as a knowledge graph: every activity with "
+                    "its revision, priority, strategic-plan codes, task type, responsible bodies, "
+                    "team resources, KPI, timeline milestones, progress and completion status, "
+                    "each fact traced to the lines of the source document.",
+                    lang="en",
+                ),
+            )
+        )
+        g.add((dataset, DCTERMS.relation, URIRef(programme.iri)))
+        g.add((dataset, DCTERMS.publisher, publisher))
+        g.add((dataset, DCAT.contactPoint, contact))
+        g.add((dataset, DCTERMS.language, LANGUAGE))
+        g.add((dataset, DCTERMS.spatial, SPATIAL))
+        g.add((dataset, DCTERMS.modified, today))
+        for code in THEMES:
+            g.add((dataset, DCAT.theme, URIRef(f"{DATA_THEME}/{code}")))
+        for keyword in ("customs", "work programme", "World Customs Organization", programme.id):
+            g.add((dataset, DCAT.keyword, Literal(keyword, lang="en")))
+        if programme.start_year and programme.end_year:
+            period = BNode()
+            g.add((dataset, DCTERMS.temporal, period))
+            g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+            g.add((period, DCAT.startDate, Literal(str(programme.start_year), datatype=XSD.gYear)))
+            g.add((period, DCAT.endDate, Literal(str(programme.end_year), datatype=XSD.gYear)))
+        for name, (title, media_type, file_type) in DISTRIBUTIONS.items():
+            distribution = URIRef(f"{programme.iri}/dataset/{name}")
+            url = URIRef(f"{base}export/{name}")
+            g.add((dataset, DCAT.distribution, distribution))
+            g.add((distribution, RDF.type, DCAT.Distribution))
+            g.add((distribution, DCTERMS.title, Literal(title, lang="en")))
+            g.add(
+                (
+                    distribution,
+                    DCTERMS.description,
+                    Literal(f"{programme.title} as {title}, built from the graph.", lang="en"),
+                )
+            )
+            g.add((distribution, DCAT.accessURL, url))
+            g.add((distribution, DCAT.downloadURL, url))
+            g.add((distribution, DCAT.accessService, service))
+            g.add((distribution, DCTERMS.license, LICENCE))
+            media = URIRef(IANA + media_type)
+            g.add((distribution, DCAT.mediaType, media))
+            g.add((media, RDF.type, DCTERMS.MediaType))
+            fmt = URIRef(EU + "file-type/" + file_type) if file_type else media
+            g.add((distribution, DCTERMS.format, fmt))
+            g.add((fmt, RDF.type, DCTERMS.MediaTypeOrExtent))
+            g.add((distribution, DCATAP.availability, URIRef(EU + "planned-availability/STABLE")))
+            g.add((URIRef(EU + "planned-availability/STABLE"), RDF.type, SKOS.Concept))
+            g.add(
+                (
+                    URIRef(EU + "planned-availability/STABLE"),
+                    SKOS.prefLabel,
+                    Literal("Stable", lang="en"),
+                )
+            )
+    return g
+
+
+def render_dcat(store: GraphStore) -> bytes:
+    """The catalogue as Turtle."""
+    return catalog_graph(store).serialize(format="turtle", encoding="utf-8")
