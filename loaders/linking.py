@@ -390,7 +390,7 @@ def dependency_links(programme: Programme, similarity: Similarity | None = None)
                 for b in current
                 if b.id != a.id
                 and re.match(r"\s*(?:develop|development)\b", norm(b.title))
-                and "study" not in tokens(b.title)
+                and not re.search(r"\bstudy (?:on|for)\b|feasibility", norm(b.title))
             ]
             target = similarity.best(feasibility.group(1), candidates, 0.8)
             if target:

@@ -6,7 +6,8 @@ Header lines of a query file (grlc style):
     #+ param: body string The working body's id, e.g. dmpt
     #+ param: depth integer=10 Optional parameter with a default
     #+ example: body=dmpt
-Each parameter is bound to the SPARQL variable of the same name (`?body`), never pasted in.
+Each parameter is bound to the SPARQL variable of the same name (`?body`; a hyphen becomes an
+underscore: `as-of` binds `?as_of`), never pasted in.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ class Param:
     type: str
     description: str
     default: str | None = None
+
+    @property
+    def variable(self) -> str:
+        """The SPARQL variable the parameter binds (hyphens are not allowed in variable names)."""
+        return self.name.replace("-", "_")
 
     @property
     def required(self) -> bool:
@@ -88,7 +94,7 @@ class NamedQuery:
                 f"(example: {self.example or 'none'})"
             )
         return {
-            p.name: p.bind(values[p.name] if p.name in values else str(p.default))
+            p.variable: p.bind(values[p.name] if p.name in values else str(p.default))
             for p in self.params
         }
 
