@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -76,16 +77,29 @@ def test_named_query_over_http_is_identical_on_both_stores(
     name: str, fmt: str, clients: dict[str, TestClient]
 ) -> None:
     params = {**registry()[name].example_values(), "format": fmt}
-    answers = [clients[k].get(f"/queries/{name}", params=params) for k in ("embedded", "remote")]
-    for answer in answers:
+    answers = []
+    for kind in ("embedded", "remote"):
+        answer = clients[kind].get(f"/queries/{name}", params=params)
         assert answer.status_code == 200, answer.text
         assert answer.headers["vary"] == "Accept"
-    assert answers[0].content == answers[1].content
+        answers.append(_without_blank_labels(answer.text, fmt, clients[kind], name))
+    assert answers[0] == answers[1]
+
+
+def _without_blank_labels(text: str, fmt: str, client: TestClient, name: str) -> object:
+    """The answer with blank-node labels (which each store picks itself) replaced by `_:b`."""
+    store = client.app.state.store  # type: ignore[attr-defined]
+    result = registry()[name].run(store, registry()[name].example_values())
+    blanks = {str(t) for row in result.rows for t in row.values() if isinstance(t, BNode)}
+    if fmt == "json":
+        rows = json.loads(text)
+        return [{k: "_:b" if v in blanks else v for k, v in row.items()} for row in rows]
+    return [["_:b" if c in blanks else c for c in row] for row in csv.reader(io.StringIO(text))]
 
 
 def test_the_list_describes_every_named_query(clients: dict[str, TestClient]) -> None:
     listed = clients["embedded"].get("/queries").json()
-    assert [q["name"] for q in listed] == NAMES
+    assert sorted(q["name"] for q in listed) == sorted(registry())
     for entry in listed:
         assert set(entry) >= {"name", "summary", "parameters", "example", "example_url"}
         assert entry["summary"]

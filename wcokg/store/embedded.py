@@ -21,7 +21,7 @@ from rdflib.term import Identifier
 
 from wcokg.errors import QueryError, StoreError
 from wcokg.store.base import META_GRAPH, VERSION_INFO, GraphStore
-from wcokg.store.convert import to_oxigraph
+from wcokg.store.bindings import bind_values
 from wcokg.store.formats import GRAPH_FORMATS, RawResult
 
 MEDIA_FORMATS = GRAPH_FORMATS
@@ -102,20 +102,17 @@ class EmbeddedStore(GraphStore):
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
     ) -> RawResult:
-        # pyoxigraph binds variables itself (SEP-0007 substitution), nothing is pasted in.
-        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()
-        }
+        # Bound with VALUES blocks of serialised terms (never pasted), as on the remote store.
+        text = bind_values(sparql, bindings) if bindings else sparql
         try:
             return self._store().query(
-                sparql,
-                substitutions=substitutions or None,
+                text,
                 default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
                 named_graphs=[ox.NamedNode(g) for g in named_graphs] or None,
             )
         except SyntaxError as error:
             raise QueryError(f"malformed SPARQL query: {error}") from None
-        except (ValueError, RuntimeError) as error:  # an invalid graph IRI or binding
+        except ValueError as error:  # an invalid graph IRI
             raise QueryError(str(error)) from None
 
     def update(self, sparql: str) -> None:

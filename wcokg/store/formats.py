@@ -77,25 +77,23 @@ def result_kind(result: object) -> ResultKind:
 def serialize_result(result: object, choose: MediaChooser) -> SerializedResult:
     """Serialise a pyoxigraph result in the media type `choose` picks for its kind."""
     kind = result_kind(result)
+    failure: Exception | None = None
     try:
         media_type = choose(kind)
     except Exception as error:
         # pyoxigraph results must be dropped on the thread that made them: do not let the
         # traceback keep this frame (and the result) alive into another thread.
         failure = error.with_traceback(None)
-    else:
-        failure = None
     if failure is not None:
         del result
         raise failure
-    if kind is ResultKind.GRAPH:
-        triples = result if isinstance(result, ox.QueryTriples) else None
-        if triples is not None:
-            body = triples.serialize(format=GRAPH_FORMATS[media_type])
-        else:
-            body = ox.serialize(result, format=GRAPH_FORMATS[media_type])  # type: ignore[arg-type]
-    elif kind is ResultKind.BOOLEAN:
-        body = result.serialize(format=BOOLEAN_FORMATS[media_type])  # type: ignore[attr-defined]
+    body: bytes | None
+    if isinstance(result, ox.QuerySolutions):
+        body = result.serialize(format=SOLUTION_FORMATS[media_type])
+    elif isinstance(result, ox.QueryBoolean):
+        body = result.serialize(format=BOOLEAN_FORMATS[media_type])
+    elif isinstance(result, ox.QueryTriples):
+        body = result.serialize(format=GRAPH_FORMATS[media_type])
     else:
-        body = result.serialize(format=SOLUTION_FORMATS[media_type])  # type: ignore[attr-defined]
+        body = ox.serialize(result, format=GRAPH_FORMATS[media_type])  # type: ignore[arg-type]
     return SerializedResult(kind, media_type, body or b"")

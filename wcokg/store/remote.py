@@ -6,13 +6,8 @@ queries and the HTTP endpoint see exactly what they see from the embedded store,
 endpoint serialises both the same way.
 
 Bindings: SPARQLWrapper cannot bind variables, and pasting values into query text is how
-injection happens. `bind_values` therefore adds a `VALUES` block made of properly serialised
-RDF terms (`term.n3()`, which escapes literals and rejects invalid IRIs) as the first element
-of the query's outermost WHERE group. This is the standard substitution of SEP-0007 / the
-"VALUES injection" used by rdflib's `initBindings` and grlc: the data block is joined with the
-rest of the group, so every use of the variable in that group (patterns, FILTER, OPTIONAL,
-BIND, EXISTS) sees the bound value, and the variable stays bound in the results. A variable
-used only inside a sub-SELECT that does not project it is out of its scope and not bound.
+injection happens; `wcokg.store.bindings.bind_values` binds them with `VALUES` blocks of
+properly serialised RDF terms (see there) — the same code the embedded store uses.
 
 Atomicity: `replace` sends the new graph with one Graph Store Protocol PUT to the default
 graph (replaced in one request, which Oxigraph, Fuseki, GraphDB and Virtuoso apply as one
@@ -40,12 +35,12 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from wcokg.errors import QueryError, StoreError
 from wcokg.store.base import META_GRAPH, VERSION_INFO, GraphStore
+from wcokg.store.bindings import bind_values, query_form
 from wcokg.store.formats import GRAPH_FORMATS, RawResult
 
 RESULTS_ACCEPT = "application/sparql-results+json"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
-QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 
 
 class RemoteStore(GraphStore):
@@ -92,6 +87,9 @@ class RemoteStore(GraphStore):
         text = bind_values(sparql, bindings) if bindings else sparql
         wrapper = self._wrapper(self.query_url)
         wrapper.setQuery(text)
+        # SPARQLWrapper guesses the form with regular expressions that comments can fool
+        # (`#+ ...` headers made it send a SELECT as an update): tell it.
+        wrapper.queryType = query_form(text) or "SELECT"
         graph_form = wrapper.queryType in GRAPH_FORMS
         wrapper.addCustomHttpHeader("Accept", GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT)
         for graph in default_graphs:
@@ -129,8 +127,9 @@ class RemoteStore(GraphStore):
     def update(self, sparql: str) -> None:
         wrapper = self._wrapper(self.update_url)
         wrapper.setQuery(sparql)
-        if not wrapper.isSparqlUpdateRequest():
-            raise QueryError("malformed SPARQL update: not an update operation")
+        if query_form(sparql):
+            raise QueryError("malformed SPARQL update: this is a query, not an update")
+        wrapper.queryType = "INSERT"  # any update keyword: SPARQLWrapper then sends `update=`
         self._send(wrapper, "update")
 
     # -- versions, counts and dumps ---------------------------------------------------------
@@ -224,85 +223,3 @@ def _server_message(error: Exception) -> str:
     except (ValueError, SyntaxError):
         return response.strip()
     return raw.decode("utf-8", "replace").strip() if isinstance(raw, bytes) else str(raw)
-
-
-# -- binding variables with a VALUES block -------------------------------------------------
-
-
-def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
-    """`sparql` with `VALUES (?a ?b) { (term term) }` opening its outermost WHERE group.
-
-    Terms are written with `term.n3()` (escaped literals, checked IRIs); blank nodes cannot be
-    bound (a VALUES block cannot hold them). Raises QueryError when no WHERE group is found.
-    """
-    if not bindings:
-        return sparql
-    names, terms = [], []
-    for name, term in bindings.items():
-        if not name.replace("_", "a").isalnum():
-            raise QueryError(f"cannot bind {name!r}: not a SPARQL variable name")
-        if isinstance(term, BNode):
-            raise QueryError(f"cannot bind ?{name} to a blank node")
-        try:
-            terms.append(term.n3())
-        except Exception as error:  # rdflib rejects invalid IRIs here
-            raise QueryError(f"cannot bind ?{name}: {error}") from None
-        names.append(f"?{name}")
-    block = f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }} "
-    position = _where_group_start(sparql)
-    if position is None:
-        raise QueryError("cannot bind parameters: the query has no WHERE group")
-    return sparql[: position + 1] + block + sparql[position + 1 :]
-
-
-def _where_group_start(sparql: str) -> int | None:
-    """Index of the `{` opening the outermost WHERE group (strings, IRIs and comments skipped)."""
-    depth = 0
-    groups: list[tuple[int, str]] = []  # (index of `{` at depth 0, keyword before it)
-    last_word = form = ""
-    i, n = 0, len(sparql)
-    while i < n:
-        char = sparql[i]
-        if char == "#":
-            end = sparql.find("\n", i)
-            i = n if end < 0 else end + 1
-            continue
-        if char in "\"'":
-            quote = sparql[i : i + 3] if sparql[i : i + 3] in ('"""', "'''") else char
-            j = i + len(quote)
-            while j < n and not sparql.startswith(quote, j):
-                j += 2 if sparql[j] == "\\" else 1
-            i = j + len(quote)
-            continue
-        if char == "<":
-            end = i + 1
-            while end < n and sparql[end] not in '<>"{}|^`\\ \t\r\n':
-                end += 1
-            if end < n and sparql[end] == ">":  # an IRI, not a less-than sign
-                i = end + 1
-                continue
-        if char.isalpha():
-            j = i
-            while j < n and (sparql[j].isalnum() or sparql[j] in "_:-"):
-                j += 1
-            last_word = sparql[i:j].upper()
-            if not form and last_word in QUERY_FORMS:
-                form = last_word
-            i = j
-            continue
-        if char == "{":
-            if depth == 0:
-                groups.append((i, last_word))
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        if not char.isspace():
-            last_word = last_word if char == "{" else ""
-        i += 1
-    for index, (position, keyword) in enumerate(groups):
-        if keyword == "WHERE":
-            return position
-        if form == "CONSTRUCT" and index == 0:
-            continue  # the construct template
-        return position
-    return None
