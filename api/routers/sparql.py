@@ -102,6 +102,7 @@ async def _query(request: Request, store: GraphStore, text: str, params: Params)
         sparql_chooser(request),
         _values(params, "default-graph-uri"),
         _values(params, "named-graph-uri"),
+        str(request.url.replace(query="", fragment="")),  # the base IRI: the endpoint
     )
     return Response(result.body, media_type=result.media_type, headers=VARY)
 

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from rdflib import Graph
+from rdflib import BNode, Dataset, Graph
 from rdflib.term import Identifier
 
 from wcokg.store.formats import MediaChooser, RawResult, SerializedResult, serialize_result
@@ -54,11 +54,13 @@ class GraphStore(ABC):
         bindings: Mapping[str, Identifier] | None = None,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
+        base_iri: str | None = None,
     ) -> RawResult:
         """Run a query: variables bound (never pasted in), the dataset given by graph IRIs.
 
         Empty `default_graphs`/`named_graphs` mean the store's own default graph and all its
-        named graphs. Raises QueryError with the parser's message for a malformed query.
+        named graphs; `base_iri` resolves relative IRIs (a remote server uses its own).
+        Raises QueryError with the parser's message for a malformed query.
         """
 
     @abstractmethod
@@ -89,6 +91,20 @@ class GraphStore(ABC):
         choose: MediaChooser,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
+        base_iri: str | None = None,
     ) -> SerializedResult:
         """Run a query and serialise its answer in the media type `choose` picks for its kind."""
-        return serialize_result(self.execute(sparql, None, default_graphs, named_graphs), choose)
+        result = self.execute(sparql, None, default_graphs, named_graphs, base_iri)
+        return serialize_result(result, choose)
+
+
+def graph_parts(graph: Graph) -> list[tuple[str | None, Graph]]:
+    """(graph IRI or None for the default graph, triples) of a graph or an rdflib Dataset."""
+    if not isinstance(graph, Dataset):
+        return [(None, graph)]
+    default = graph.default_graph
+    parts: list[tuple[str | None, Graph]] = [(None, default)]
+    for part in graph.graphs():
+        if part.identifier != default.identifier and not isinstance(part.identifier, BNode):
+            parts.append((str(part.identifier), part))
+    return parts

@@ -16,11 +16,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Graph
 from rdflib.term import Identifier
 
 from wcokg.errors import QueryError, StoreError
-from wcokg.store.base import META_GRAPH, VERSION_INFO, GraphStore
+from wcokg.store.base import META_GRAPH, VERSION_INFO, GraphStore, graph_parts
 from wcokg.store.bindings import bind_values
 from wcokg.store.formats import GRAPH_FORMATS, RawResult
 
@@ -57,12 +57,10 @@ class EmbeddedStore(GraphStore):
         target = versions / version
         try:
             store = ox.Store(str(target))
-            if isinstance(graph, Dataset):
-                data = graph.serialize(format="nquads", encoding="utf-8")
-                store.bulk_load(data, ox.RdfFormat.N_QUADS)
-            else:
-                data = graph.serialize(format="nt", encoding="utf-8")
-                store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
+            for name, part in graph_parts(graph):
+                data = part.serialize(format="nt", encoding="utf-8")
+                target = ox.DefaultGraph() if name is None else ox.NamedNode(name)
+                store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=target)
             store.add(version_quad(version))
             store.flush()
             del store
@@ -101,12 +99,14 @@ class EmbeddedStore(GraphStore):
         bindings: Mapping[str, Identifier] | None = None,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
+        base_iri: str | None = None,
     ) -> RawResult:
         # Bound with VALUES blocks of serialised terms (never pasted), as on the remote store.
         text = bind_values(sparql, bindings) if bindings else sparql
         try:
             return self._store().query(
                 text,
+                base_iri=base_iri,
                 default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
                 named_graphs=[ox.NamedNode(g) for g in named_graphs] or None,
             )

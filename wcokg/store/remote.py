@@ -28,13 +28,13 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph
+from rdflib import Graph
 from rdflib.term import Identifier
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from wcokg.errors import QueryError, StoreError
-from wcokg.store.base import META_GRAPH, VERSION_INFO, GraphStore
+from wcokg.store.base import META_GRAPH, VERSION_INFO, GraphStore, graph_parts
 from wcokg.store.bindings import bind_values, query_form
 from wcokg.store.formats import GRAPH_FORMATS, RawResult
 
@@ -83,6 +83,7 @@ class RemoteStore(GraphStore):
         bindings: Mapping[str, Identifier] | None = None,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
+        base_iri: str | None = None,
     ) -> RawResult:
         text = bind_values(sparql, bindings) if bindings else sparql
         wrapper = self._wrapper(self.query_url)
@@ -156,16 +157,8 @@ class RemoteStore(GraphStore):
 
     def replace(self, graph: Graph) -> str:
         version = time.strftime("%Y%m%dT%H%M%S") + f"-{time.monotonic_ns() % 10**9}"
-        if isinstance(graph, Dataset):
-            default = graph.default_context
-            named = [g for g in graph.graphs() if g.identifier != default.identifier]
-        else:
-            default, named = graph, []
-        self._put(None, default.serialize(format="nt", encoding="utf-8"))
-        for context in named:
-            if isinstance(context.identifier, BNode):
-                continue
-            self._put(str(context.identifier), context.serialize(format="nt", encoding="utf-8"))
+        for name, part in graph_parts(graph):
+            self._put(name, part.serialize(format="nt", encoding="utf-8"))
         meta = f'<{META_GRAPH}> <{VERSION_INFO}> "{version}" .\n'.encode()
         self._put(META_GRAPH, meta)
         return version
