@@ -104,7 +104,9 @@ def meetings_graph(meetings: Sequence[Meeting], minter: Minter) -> Graph:
             g.add((node, SKOS.note, Literal(m.derived, lang="en")))
         when = f"{m.year:04d}-{m.month:02d}" if m.year and m.month else ""
         numbers = "/".join(str(n) for n in m.ordinals)
-        label = " ".join(x for x in (m.body_id.upper(), f"session {numbers}" if numbers else "", when) if x)
+        label = " ".join(
+            x for x in (m.body_id.upper(), f"session {numbers}" if numbers else "", when) if x
+        )
         g.add((node, RDFS.label, Literal(label)))
         counts: dict[URIRef, int] = {}
         for flag in m.flags:
@@ -112,7 +114,9 @@ def meetings_graph(meetings: Sequence[Meeting], minter: Minter) -> Graph:
     return g
 
 
-def outcomes_graph(outcomes: Sequence[Outcome], minter: Minter, sources: dict[str, URIRef]) -> Graph:
+def outcomes_graph(
+    outcomes: Sequence[Outcome], minter: Minter, sources: dict[str, URIRef]
+) -> Graph:
     """Outcomes: meeting, what it concerns, verb, evidence, method (rule) and provenance."""
     g = new_graph()
     for o in outcomes:

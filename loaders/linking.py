@@ -36,6 +36,7 @@ from importlib.resources import files
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, SKOS
+from rdflib.term import Node
 
 from wcokg.loaders.lexicon import Lexicon, Match, fold
 from wcokg.loaders.records import Activity, Flag, Link, Programme
@@ -58,7 +59,10 @@ _CUES: tuple[tuple[str, str | None], ...] = (
     (r"feasibility study|study (?:on|for)|undertake a study", "feeds"),
     (r"monitor(?:ing)? (?:the )?implementation", "maintains"),
     (r"provide (?:an? )?(?:updates?|progress)(?: on| from)?|progress report", None),
-    (r"develop(?:s|ed|ing|ment)?|draft(?:s|ed|ing)?|compil(?:e|es|ed|ing)|prepar(?:e|es|ed|ing)", "produces"),
+    (
+        r"develop(?:s|ed|ing|ment)?|draft(?:s|ed|ing)?|compil(?:e|es|ed|ing)|prepar(?:e|es|ed|ing)",
+        "produces",
+    ),
     (r"updat(?:e|es|ed|ing)|review(?:s|ed|ing)?|revis(?:e|es|ed|ing|ion)", "updates"),
     (r"maintain(?:s|ed|ing)?|monitor(?:s|ed|ing)?|adjust(?:s|ed|ing|ments?)?", "maintains"),
     (
@@ -72,8 +76,38 @@ _CUE_RE = re.compile(
 )
 _CONTEXT_RE = re.compile(r"\b(?:under|within the framework of|in the context of|through)\b")
 _STOPWORDS = frozenset(
-    "a an the of and or on to in for by with at its it this that from under related wco "
-    "customs new be is are was were as other".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "on",
+        "to",
+        "in",
+        "for",
+        "by",
+        "with",
+        "at",
+        "its",
+        "it",
+        "this",
+        "that",
+        "from",
+        "under",
+        "related",
+        "wco",
+        "customs",
+        "new",
+        "be",
+        "is",
+        "are",
+        "was",
+        "were",
+        "as",
+        "other",
+    ]
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
 _ORDINAL_EDITION_RE = re.compile(
@@ -154,7 +188,7 @@ def load_catalogue(reference: Reference) -> Catalogue:
     """The instrument catalogue (instruments.ttl) with matchers masking body/organisation names."""
     graph = _instrument_graph()
     ids = _ids_under(graph, INSTRUMENT_BASE)
-    by_iri = {iri: i for i, iri in ids.items()}
+    by_iri: dict[Node, str] = {iri: i for i, iri in ids.items()}
     aliases: dict[str, str] = {}
     for rid, iri in ids.items():
         for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
@@ -360,7 +394,9 @@ def dependency_links(programme: Programme, similarity: Similarity | None = None)
         for text in (a.title, *a.progress):
             for sentence in sentences(text):
                 n = norm(sentence)
-                once = re.search(r"\bonce the related ([a-z-]+) (?:is|are|has been|have been) finali[sz]ed", n)
+                once = re.search(
+                    r"\bonce the related ([a-z-]+) (?:is|are|has been|have been) finali[sz]ed", n
+                )
                 if once:
                     kind = once.group(1).rstrip("s")
                     topic = n[: once.start()]
@@ -375,7 +411,9 @@ def dependency_links(programme: Programme, similarity: Similarity | None = None)
                     target = similarity.best(" ".join(sorted(topic_words)), candidates, 0.3)
                     if target:
                         links.append(_dep(programme, a, target, "once-finalized", sentence))
-                based = re.search(r"\bbased on the progress (?:on|of|made on) ([^,.;]+?)(?: at | in |,|$)", n)
+                based = re.search(
+                    r"\bbased on the progress (?:on|of|made on) ([^,.;]+?)(?: at | in |,|$)", n
+                )
                 if based:
                     candidates = [b for b in current if b.id != a.id]
                     target = similarity.best(based.group(1), candidates)
@@ -512,7 +550,10 @@ def resolve_reference(
                 b.previous_number != number,
             ),
         )
-        if scored and similarity.score(phrase, scored[0]) >= CONTENT_THRESHOLD:
+        best = similarity.score(phrase, scored[0]) if scored else 0.0
+        runner_up = similarity.score(phrase, scored[1]) if len(scored) > 1 else 0.0
+        # the content decides when it matches well, or clearly better than any other activity
+        if best >= CONTENT_THRESHOLD or (best >= 0.3 and best >= 2 * runner_up):
             return scored[0]
     by_current = [b for b in pool if b.number == number]
     by_previous = [b for b in pool if b.previous_number == number]

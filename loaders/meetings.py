@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
 from functools import lru_cache
 from importlib.resources import files
 
@@ -37,7 +36,20 @@ from wcokg.namespaces import WCOKG
 MONTHS = {
     name: index
     for index, name in enumerate(
-        "january february march april may june july august september october november december".split(),
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
         start=1,
     )
 }
@@ -137,7 +149,11 @@ class Calendar:
         steps = (ordinal - self.anchor[0]) // self.cadence.per_meeting
         year, index = divmod(anchor_slot + steps, len(self.cadence.months))
         first = self.anchor[0] + steps * self.cadence.per_meeting
-        return tuple(range(first, first + self.cadence.per_meeting)), year, self.cadence.months[index]
+        return (
+            tuple(range(first, first + self.cadence.per_meeting)),
+            year,
+            self.cadence.months[index],
+        )
 
 
 SESSIONS_FILE = "sessions.ttl"
@@ -155,10 +171,10 @@ def read_cadences(graph: Graph) -> dict[str, Cadence]:
     found = {}
     for body in set(graph.subjects(WCOKG.sessionMonth)):
         if isinstance(body, URIRef) and str(body).startswith(BODY_BASE):
-            months = tuple(sorted(int(m) for m in graph.objects(body, WCOKG.sessionMonth)))
+            months = tuple(sorted(int(str(m)) for m in graph.objects(body, WCOKG.sessionMonth)))
             per = graph.value(body, WCOKG.sessionsPerMeeting)
             body_id = str(body)[len(BODY_BASE) :]
-            found[body_id] = Cadence(body_id, months, int(per) if per is not None else 1)
+            found[body_id] = Cadence(body_id, months, int(str(per)) if per is not None else 1)
     return found
 
 
@@ -217,14 +233,14 @@ class MentionFinder:
             months = [month_of(x) for x in _MY_RE.findall(t[m.end() : m.end() + 60])]
             listed = groups(m.group("list"))
             for index, group in enumerate(listed):
-                when = months[index] if len(months) == len(listed) else (None, None)
+                year, month = months[index] if len(months) == len(listed) else (None, None)
                 mentions.append(
                     MeetingMention(
                         owner[-1].id,
                         owner[-1].alias,
                         group,
-                        when[0],
-                        when[1],
+                        year,
+                        month,
                         m.start(),
                         m.end(),
                         sentence,
@@ -427,7 +443,9 @@ def programme_mentions(
         for paragraph in activity.progress:
             for sentence in sentences(paragraph):
                 mentions, raised = finder.find(sentence)
-                found += [ProgrammeMention(programme.id, activity.id, "progress", m) for m in mentions]
+                found += [
+                    ProgrammeMention(programme.id, activity.id, "progress", m) for m in mentions
+                ]
                 flags += [(activity.id, f) for f in raised]
     return found, flags
 

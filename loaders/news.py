@@ -33,7 +33,9 @@ _DATES_RE = re.compile(
     r"|\b(\d{1,2})\s*[-–]\s*(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
-_VENUE_RE = re.compile(r"\b(?:at|in)\s+((?:the\s+)?[A-Z][\w]*(?:\s+[A-Z][\w]*)*(?:\s+in\s+[A-Z]\w+)?)\s+with\b")
+_VENUE_RE = re.compile(
+    r"\b(?:at|in)\s+((?:the\s+)?[A-Z][\w]*(?:\s+[A-Z][\w]*)*(?:\s+in\s+[A-Z]\w+)?)\s+with\b"
+)
 _PARTICIPATION_RE = re.compile(r"\bwith\s+((?:large\s+)?online participation[^.]*)")
 _EDITION_RE = re.compile(r"\b(\d+)\s*(?:st|nd|rd|th)\s+edition\s+of\s+(?:the\s+)?")
 _VERSION_RE = re.compile(r"\bversion\s+(\d+(?:\.\d+)+)\.?\s+of\s+(?:the\s+)?")
@@ -94,7 +96,9 @@ def read_news(path: Path, finder: MentionFinder, catalogue: Catalogue) -> NewsIt
     if participation:
         news.participants = max(participation, key=len)
     if news.session is None:
-        news.flags.append(Flag("no-dated-session", f"{path.name}: no dated session of a body found"))
+        news.flags.append(
+            Flag("no-dated-session", f"{path.name}: no dated session of a body found")
+        )
     return news
 
 
@@ -102,9 +106,8 @@ def _edition(text: str, start: int, instrument: str, catalogue: Catalogue) -> st
     """The edition an "Nth edition of" / "version X of" right before the name points to."""
     before = norm(text)[max(0, start - 30) : start]
     for pattern in (_EDITION_RE, _VERSION_RE):
-        m = None
-        for m in pattern.finditer(before):
-            pass
+        matches = list(pattern.finditer(before))
+        m = matches[-1] if matches else None
         if m is not None and m.end() == len(before):
             edition = catalogue.editions(catalogue.edition_of.get(instrument, instrument)).get(
                 m.group(1)
@@ -177,7 +180,11 @@ def mention_activities(
     named: dict[str, tuple[int, str]] = {}
     for kind, rid, line, text in news.mentions:
         if kind == "instrument":
-            for family in {rid, catalogue.edition_of.get(rid, rid), catalogue.part_of.get(rid, rid)}:
+            for family in {
+                rid,
+                catalogue.edition_of.get(rid, rid),
+                catalogue.part_of.get(rid, rid),
+            }:
                 named.setdefault(family, (line, text))
     meeting = news.meeting
     found: list[tuple[str, str, int, str]] = []
