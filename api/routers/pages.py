@@ -1,15 +1,26 @@
-"""The home page, `/health` and `/activities.json` (fuller pages come with a later issue)."""
+"""Pages people read: home, search, lists, pictures, data quality, the query console.
+
+Pages of single resources (an activity, a body, an instrument, a meeting, the ontology) are
+their IRIs, served by the `resources` router. `/health` and `/activities.json` stay here.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from wcokg.api.deps import StoreDep
+from wcokg.api.services import validation, views
+from wcokg.api.services.catalog import ActivityFilter
+from wcokg.api.services.web import SnapshotDep, render
 from wcokg.table import activity_rows
 
-router = APIRouter()
+router = APIRouter(tags=["Pages"])
+HTML = {"response_class": HTMLResponse}
 
 
 @router.get("/health", summary="Liveness and the graph version served")
@@ -17,28 +28,80 @@ async def health(store: StoreDep) -> dict[str, str | None]:
     return {"status": "ok", "version": await run_in_threadpool(store.version)}
 
 
-@router.get("/activities.json", summary="The activities table as JSON")
-def activities(store: StoreDep, include_deleted: bool = False) -> list[dict[str, object]]:
+@router.get("/activities.json", summary="The activities table as JSON (the CLI's columns)")
+def activities_table(store: StoreDep, include_deleted: bool = False) -> list[dict[str, object]]:
     return [r.as_dict() for r in activity_rows(store, include_deleted)]
 
 
-@router.get("/", response_class=HTMLResponse, summary="Home page")
-def home(store: StoreDep) -> str:
-    rows = activity_rows(store)
-    items = "".join(
-        f"<tr><td>{r.id}</td><td>{r.priority}</td><td>{r.status}</td><td>{_escape(r.title)}</td></tr>"
-        for r in rows
+@router.get("/", summary="Home page: the programme at a glance", **HTML)
+def home(request: Request, snap: SnapshotDep, store: StoreDep) -> Response:
+    return render(request, "home.html", views.home(snap, store))
+
+
+@router.get("/search", summary="Search and filter activities (HTML)", **HTML)
+def search(
+    request: Request,
+    snap: SnapshotDep,
+    q: str | None = None,
+    section: str | None = None,
+    status: str | None = None,
+    priority: str | None = None,
+    task_type: str | None = None,
+    body: str | None = None,
+    instrument: str | None = None,
+    strategic_code: str | None = None,
+    due_before: Annotated[date | None, Query()] = None,
+    due_after: Annotated[date | None, Query()] = None,
+) -> Response:
+    chosen = ActivityFilter(
+        section=section or None,
+        status=status or None,
+        priority=priority or None,
+        task_type=task_type or None,
+        body=body or None,
+        instrument=instrument or None,
+        strategic_code=strategic_code or None,
+        due_before=due_before,
+        due_after=due_after,
+        q=q or None,
     )
-    return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        "<title>wcokg — WCO work programmes</title></head><body>"
-        f"<h1>WCO work programmes</h1><p>{len(rows)} current activities.</p>"
-        "<p><a href='/sparql'>SPARQL endpoint</a> · <a href='/queries'>named queries</a></p>"
-        "<table><thead><tr><th>Id</th><th>Priority</th><th>Status</th><th>Title</th></tr></thead>"
-        f"<tbody>{items}</tbody></table></body></html>"
+    results = chosen.apply(snap)
+    return render(
+        request,
+        "search.html",
+        {"results": results, "f": chosen, **views.filter_options(snap)},
     )
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+@router.get("/browse/bodies", summary="Working bodies (HTML)", **HTML)
+def bodies_page(request: Request, snap: SnapshotDep) -> Response:
+    return render(request, "bodies.html", {"bodies": list(snap.bodies.values())})
+
+
+@router.get("/browse/instruments", summary="Instruments (HTML)", **HTML)
+def instruments_page(request: Request, snap: SnapshotDep) -> Response:
+    return render(request, "instruments.html", {"instruments": list(snap.instruments.values())})
+
+
+@router.get("/browse/meetings", summary="Meetings (HTML)", **HTML)
+def meetings_page(request: Request, snap: SnapshotDep) -> Response:
+    return render(
+        request, "meetings.html", {"meetings": list(snap.meetings.values()), "bodies": snap.bodies}
+    )
+
+
+@router.get("/browse/pictures", summary="Dependency map, reporting lines, timeline (HTML)", **HTML)
+def pictures_page(request: Request, snap: SnapshotDep) -> Response:
+    return render(request, "pictures.html", views.pictures_page(snap))
+
+
+@router.get("/browse/quality", summary="Data-quality findings (HTML)", **HTML)
+def quality_page(request: Request, store: StoreDep, snap: SnapshotDep) -> Response:
+    return render(
+        request, "quality.html", {"report": validation.report(store), "activities": snap.activities}
+    )
+
+
+@router.get("/console", summary="Query console: SPARQL editor and named-query gallery", **HTML)
+def console(request: Request) -> Response:
+    return render(request, "console.html", views.console())

@@ -1,0 +1,107 @@
+"""Dereferencing: every IRI minted under the base answers here, as a page or as RDF.
+
+The path of an IRI (`/wp/ptc-2022-2025/activity/I-1`, `/body/ptc`, `/vocab/priority`,
+`/ontology`, ...) is mapped to the IRI under the configured base. Browsers get HTML; Turtle,
+JSON-LD, N-Triples and RDF/XML by Accept (q-values) or `?format=ttl|jsonld|nt|rdf`.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from wcokg.api.conneg import VARY
+from wcokg.api.deps import SettingsDep, StoreDep
+from wcokg.api.problems import Problem
+from wcokg.api.services import resources, views
+from wcokg.api.services.urls import DEREFERENCEABLE, iri_for_path
+from wcokg.api.services.web import SnapshotDep, choose, render
+
+router = APIRouter(tags=["Linked data"])
+
+OFFERS = ("text/html", *resources.RDF_MEDIA)
+RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {
+        "description": "HTML, Turtle, JSON-LD, N-Triples or RDF/XML "
+        "(Accept or ?format=html|ttl|jsonld|nt|rdf)",
+        "content": {media: {"schema": {"type": "string"}} for media in OFFERS},
+    },
+    404: {"description": "Nothing is known about this IRI"},
+    406: {"description": "None of the offered media types is acceptable"},
+}
+
+
+def dereference(
+    rest: str, request: Request, store: StoreDep, settings: SettingsDep, snap: SnapshotDep
+) -> Response:
+    """Describe the resource whose IRI is this path under the configured base."""
+    return describe(request, iri_for_path(request.url.path, settings.base), store, snap)
+
+
+def ontology(request: Request, store: StoreDep, settings: SettingsDep, snap: SnapshotDep) -> Response:
+    """The ontology document with every term (its IRI does not move with the base)."""
+    return describe(request, iri_for_path("/ontology", settings.base), store, snap)
+
+
+def describe(request: Request, iri: str, store: StoreDep, snap: SnapshotDep) -> Response:
+    media_type = choose(request, OFFERS)
+    graph = resources.describe(store, iri)
+    if len(graph) == 0:
+        if media_type == "text/html":
+            return render(
+                request, "not_found.html", {"iri": iri}, status_code=404, headers=VARY
+            )
+        raise Problem(404, "Not Found", f"nothing is known about {iri}", VARY)
+    if media_type != "text/html":
+        name = iri.rstrip("/").rsplit("/", 1)[-1] or "resource"
+        return Response(
+            resources.serialize(graph, media_type),
+            media_type=media_type,
+            headers={
+                **VARY,
+                "Content-Disposition": f'inline; filename="{name}.{resources.EXTENSIONS[media_type]}"',
+            },
+        )
+    return page_for(request, iri, graph, store, snap)
+
+
+def page_for(request: Request, iri: str, graph: object, store: StoreDep, snap: SnapshotDep) -> Response:
+    """The most specific page: activity, body, instrument, meeting, documentation, or generic."""
+    from rdflib import Graph
+
+    assert isinstance(graph, Graph)  # noqa: S101
+    types = resources.types_of(graph, iri)
+    if iri in snap.by_iri:
+        return render(request, "activity.html", views.activity(snap, store, snap.by_iri[iri]), headers=VARY)
+    for body in snap.bodies.values():
+        if body.iri == iri:
+            return render(request, "body.html", views.body(snap, body.id), headers=VARY)
+    for inst in snap.instruments.values():
+        if inst.iri == iri:
+            return render(request, "instrument.html", views.instrument(snap, inst.id), headers=VARY)
+    for meeting in snap.meetings.values():
+        if meeting.iri == iri:
+            return render(request, "meeting.html", views.meeting(snap, meeting.id), headers=VARY)
+    if views.is_documentation(types):
+        return render(request, "documentation.html", views.documentation(graph, iri, snap), headers=VARY)
+    return render(request, "resource.html", views.resource(graph, iri, snap), headers=VARY)
+
+
+for _prefix in DEREFERENCEABLE:
+    router.add_api_route(
+        f"/{_prefix}/{{rest:path}}",
+        dereference,
+        methods=["GET"],
+        summary=f"Dereference an IRI {{base}}{_prefix}/…",
+        operation_id=f"dereference_{_prefix}",
+        response_class=Response,
+        responses=RESPONSES,
+    )
+router.add_api_route(
+    "/ontology",
+    ontology,
+    methods=["GET"],
+    summary="The ontology, documented (HTML) or as RDF",
+    operation_id="dereference_ontology",
+    response_class=Response,
+    responses=RESPONSES,
+)

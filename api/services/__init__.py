@@ -1,0 +1,1 @@
+"""Services the routers call: the catalogue of typed models, dereferencing, pictures, pages."""

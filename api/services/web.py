@@ -1,0 +1,90 @@
+"""What the REST, picture, resource and page routers share: the snapshot dependency, the
+templates, and media-type choice with this app's short format names (over `api.conneg`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from wcokg.api.conneg import VARY, negotiate
+from wcokg.api.deps import SettingsDep, StoreDep
+from wcokg.api.problems import Problem
+from wcokg.api.services.catalog import Snapshot, snapshot
+from wcokg.api.services.urls import local_url
+
+HERE = Path(__file__).resolve().parent.parent
+TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
+STATIC_DIR = HERE / "static"
+
+SHORT_NAMES: dict[str, str] = {
+    "html": "text/html",
+    "json": "application/json",
+    "mermaid": "text/vnd.mermaid",
+    "mmd": "text/vnd.mermaid",
+    "dot": "text/vnd.graphviz",
+    "gv": "text/vnd.graphviz",
+    "svg": "image/svg+xml",
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "rdf": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml",
+    "xml": "application/rdf+xml",
+}
+"""`?format=` names this app accepts for pages, pictures and resource descriptions."""
+
+
+def get_snapshot(store: StoreDep, settings: SettingsDep, request: Request) -> Snapshot:
+    today = getattr(request.app.state, "today", None)
+    return snapshot(store, settings.base, today if isinstance(today, date) else None)
+
+
+SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
+
+
+def choose(request: Request, offers: Sequence[str]) -> str:
+    """The offer `?format=` (short name or media type) or Accept asks for; 406 when none fits."""
+    formats = request.query_params.getlist("format")
+    override = [SHORT_NAMES.get(v.strip().lower(), v) for v in formats]
+    if override and not any(o in offers for o in override):
+        raise Problem(
+            406,
+            "Not Acceptable",
+            f"format {', '.join(formats)!s} is not offered here; available: "
+            + ", ".join(sorted({k for k, v in SHORT_NAMES.items() if v in offers})),
+            VARY,
+        )
+    chosen = negotiate(request.headers.get("accept"), offers, override)
+    if chosen is None:
+        raise Problem(
+            406, "Not Acceptable", f"available as {', '.join(offers)} (Accept or ?format=)", VARY
+        )
+    return chosen
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any],
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """A page from `api/templates/`, with the helpers every template uses."""
+    settings = request.app.state.settings
+    full = {
+        "link": lambda iri: local_url(iri, settings.base),
+        "path": request.url.path,
+        **context,
+    }
+    return TEMPLATES.TemplateResponse(
+        request, template, full, status_code=status_code, headers=dict(headers or {})
+    )
