@@ -147,3 +147,13 @@ def test_cli_csv_has_an_id_column(seed_store: EmbeddedStore, tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert "I-23" in {row["id"] for row in rows}
+
+
+def test_choice_parameter_refuses_other_values() -> None:
+    from wcokg.errors import QueryError
+    from wcokg.registry import get_query
+
+    query = get_query("dependencies")
+    with pytest.raises(QueryError, match="expected one of upstream, downstream"):
+        query.bindings({"activity": "I-1", "direction": "sideways"})
+    assert str(query.bindings({"activity": "I-1"})["direction"]) == "upstream"

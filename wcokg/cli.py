@@ -70,10 +70,14 @@ def build(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress lines (shown on a terminal).")
     ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse to store a graph with SHACL violations.")
+    ] = False,
 ) -> None:
     """Build the graph from the sources and store it; the previous graph stays if anything fails."""
     from wcokg.build import build_graph, bundled_sources
     from wcokg.namespaces import Minter
+    from wcokg.validate import ensure_no_violations, validate_graph
 
     settings = get_settings()
 
@@ -82,6 +86,15 @@ def build(
             typer.echo(f"… {message}", err=True)
 
     report = build_graph(list(sources or bundled_sources()), Minter(settings.base), progress)
+    progress("validating against shapes/*.ttl")
+    checked = validate_graph(report.graph)
+    counts = checked.counts()
+    typer.echo(
+        f"validation: {counts['violation']} violations, {counts['warning']} warnings, "
+        f"{counts['info']} info (`wcokg validate` for the report)"
+    )
+    if strict:
+        ensure_no_violations(checked)  # exit 1 before anything is stored
     store = open_store()
     progress(f"storing {len(report.graph)} triples in {store.location}")
     report.version = store.replace(report.graph)
@@ -90,6 +103,32 @@ def build(
     for key, value in sorted(report.counts.items()):
         typer.echo(f"  {key}: {value}")
     typer.echo(f"stored version {report.version} in {store.location}")
+
+
+@app.command()
+@reports_errors
+def validate(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or ttl")] = "text",
+    severity: Annotated[
+        str,
+        typer.Option(
+            "--severity", "-s", help="Show findings at least this serious: violation, warning, info."
+        ),
+    ] = "info",
+) -> None:
+    """Validate the stored graph against the SHACL shapes; exit 1 if it has violations."""
+    from rdflib import Graph
+
+    from wcokg.validate import REPORT_FORMATS, Severity, validate_graph
+
+    _check_format(fmt, REPORT_FORMATS)
+    threshold = Severity.parse(severity)
+    graph = Graph()
+    graph.parse(data=open_store().dump("application/n-triples"), format="nt")
+    report = validate_graph(graph)
+    sys.stdout.write(report.filtered(threshold).render(fmt))
+    if not report.conforms:
+        raise typer.Exit(1)
 
 
 @app.command()

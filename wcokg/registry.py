@@ -5,6 +5,7 @@ Header lines of a query file (grlc style):
     #+ summary: The chain of bodies a working body reports to, up to the Council
     #+ param: body string The working body's id, e.g. dmpt
     #+ param: depth integer=10 Optional parameter with a default
+    #+ param: direction upstream|downstream=upstream A choice: one of the listed values
     #+ example: body=dmpt
 Each parameter is bound to the SPARQL variable of the same name (`?body`; a hyphen becomes an
 underscore: `as-of` binds `?as_of`), never pasted in.
@@ -27,7 +28,9 @@ from wcokg.errors import QueryError
 from wcokg.store.base import GraphStore, SelectResult
 
 _HEADER_RE = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
-_PARAM_RE = re.compile(r"^([a-z][\w-]*)\s+(string|date|integer|iri)(?:=(\S+))?\s*(.*)$")
+_PARAM_RE = re.compile(
+    r"^([a-z][\w-]*)\s+(string|date|integer|iri|[\w-]+(?:\|[\w-]+)+)(?:=(\S+))?\s*(.*)$"
+)
 PARAM_TYPES = ("string", "date", "integer", "iri")
 
 
@@ -51,6 +54,13 @@ class Param:
 
     def bind(self, value: str) -> Identifier:
         """The RDF term for a value given as text; QueryError when it does not fit the type."""
+        if "|" in self.type:
+            choices = self.type.split("|")
+            if value not in choices:
+                raise QueryError(
+                    f"parameter {self.name}={value!r}: expected one of {', '.join(choices)}"
+                )
+            return Literal(value)
         try:
             if self.type == "date":
                 return Literal(date.fromisoformat(value).isoformat(), datatype=XSD.date)
