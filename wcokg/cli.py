@@ -112,7 +112,9 @@ def validate(
     severity: Annotated[
         str,
         typer.Option(
-            "--severity", "-s", help="Show findings at least this serious: violation, warning, info."
+            "--severity",
+            "-s",
+            help="Show findings at least this serious: violation, warning, info.",
         ),
     ] = "info",
 ) -> None:
