@@ -111,7 +111,7 @@ class EmbeddedStore(GraphStore):
                 named_graphs=[ox.NamedNode(g) for g in named_graphs] or None,
             )
         except SyntaxError as error:
-            raise QueryError(f"malformed SPARQL query: {error}") from None
+            raise QueryError(f"malformed SPARQL query: {' '.join(str(error).split())}") from None
         except ValueError as error:  # an invalid graph IRI
             raise QueryError(str(error)) from None
 

@@ -116,7 +116,8 @@ class RemoteStore(GraphStore):
             media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip()
             return data, media_type.lower()
         except QueryBadFormed as error:
-            raise QueryError(f"malformed SPARQL {operation}: {_server_message(error)}") from None
+            message = " ".join(_server_message(error).split())  # one line
+            raise QueryError(f"malformed SPARQL {operation}: {message}") from None
         except SPARQLWrapperException as error:
             raise StoreError(f"{wrapper.endpoint}: {_server_message(error)}") from None
         except urllib.error.HTTPError as error:
