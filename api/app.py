@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from wcokg import __version__
 from wcokg.api import problems
 from wcokg.api.cache import ResultCache
-from wcokg.api.routers import pages, queries, sparql
+from wcokg.api.routers import export, pages, queries, sparql
 from wcokg.registry import registry
 from wcokg.settings import Settings, get_settings
 from wcokg.store import GraphStore, open_store
@@ -40,4 +40,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(pages.router)
     app.include_router(sparql.router)
     app.include_router(queries.router)
+    app.include_router(export.router)
     return app

@@ -213,20 +213,39 @@ def queries() -> None:
 @app.command()
 @reports_errors
 def export(
-    fmt: Annotated[str, typer.Argument(help="ttl, jsonld, nt or rdfxml")],
+    fmt: Annotated[
+        str,
+        typer.Argument(
+            help="ttl, jsonld, nt, rdfxml (whole graph); dcat, schemaorg, iati, csv, csvw, xlsx, "
+            "markdown, html"
+        ),
+    ],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
 ) -> None:
-    """Export the whole graph."""
-    _check_format(fmt, list(EXPORT_FORMATS))
-    data = open_store().dump(EXPORT_FORMATS[fmt])
+    """Export the graph (refused when it has SHACL violations). See README: Exports."""
+    from wcokg.export import export as render_export
+    from wcokg.export import get_format
+
+    get_format(fmt)
+    store = open_store()
+    data = render_export(store, fmt)
     if output is None:
         sys.stdout.buffer.write(data)
         return
+    _write(output, data)
+    if fmt == "csv":  # the CSVW metadata beside it, found by the CSVW naming convention
+        from wcokg.export.csvw import csvw_metadata_json
+
+        metadata = output.with_name(output.name + "-metadata.json")
+        _write(metadata, csvw_metadata_json(store, output.name).encode("utf-8"))
+
+
+def _write(path: Path, data: bytes) -> None:
     try:
-        output.write_bytes(data)
+        path.write_bytes(data)
     except OSError as error:
-        raise WcokgError(f"{output}: cannot write ({error.strerror})") from None
-    typer.echo(f"wrote {len(data)} bytes to {output}", err=True)
+        raise WcokgError(f"{path}: cannot write ({error.strerror})") from None
+    typer.echo(f"wrote {len(data)} bytes to {path}", err=True)
 
 
 @app.command()

@@ -15,7 +15,7 @@ from typing import Any
 
 from wcokg.errors import QueryError
 from wcokg.export.common import programmes, store_graph
-from wcokg.export.guard import check_exportable
+from wcokg.export.guard import check_store_exportable
 from wcokg.store.base import GraphStore
 
 
@@ -177,7 +177,7 @@ def get_format(name: str) -> ExportFormat:
 def export(store: GraphStore, name: str) -> bytes:
     """The export `name` of the stored graph; ExportRefusedError if it has SHACL violations."""
     fmt = get_format(name)
-    check_exportable(store_graph(store))
+    check_store_exportable(store)
     return fmt.render(store)
 
 

@@ -168,9 +168,9 @@ def collect(store: GraphStore) -> list[ProgrammeDocument]:
     documents = []
     for info in programmes(store):
         by_section: dict[str, list[ActivityRow]] = defaultdict(list)
-        for row in rows:
-            if owner.get(row.iri) == info.iri:
-                by_section[row.section].append(row)
+        for activity in rows:
+            if owner.get(activity.iri) == info.iri:
+                by_section[activity.section].append(activity)
         documents.append(
             ProgrammeDocument(
                 info=info,

@@ -1,4 +1,8 @@
-"""Exports refuse a graph that violates the project's SHACL shapes (issue 4: wcokg.validate)."""
+"""Exports refuse a graph that violates the project's SHACL shapes (`wcokg.validate`).
+
+A stored version that passed is remembered for the life of the process (by store location and
+version id), so repeated exports, e.g. over HTTP, validate each built graph once.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,9 @@ from typing import Any
 from rdflib import Graph
 
 from wcokg.errors import WcokgError
+from wcokg.store.base import GraphStore
+
+_PASSED: set[tuple[str, str]] = set()
 
 
 class ExportRefusedError(WcokgError):
@@ -36,3 +43,16 @@ def check_exportable(graph: Graph) -> None:
         validate.ensure_no_violations(report)
     except WcokgError as error:
         raise ExportRefusedError(f"export refused: {error}") from None
+
+
+def check_store_exportable(store: GraphStore) -> None:
+    """`check_exportable` on the store's current graph, once per stored version."""
+    from wcokg.export.common import store_graph
+
+    version = store.version()
+    key = (store.location, version or "")
+    if version is not None and key in _PASSED:
+        return
+    check_exportable(store_graph(store))
+    if version is not None:
+        _PASSED.add(key)
