@@ -59,8 +59,8 @@ class EmbeddedStore(GraphStore):
             store = ox.Store(str(target))
             for name, part in graph_parts(graph):
                 data = part.serialize(format="nt", encoding="utf-8")
-                target = ox.DefaultGraph() if name is None else ox.NamedNode(name)
-                store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=target)
+                into = ox.DefaultGraph() if name is None else ox.NamedNode(name)
+                store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=into)
             store.add(version_quad(version))
             store.flush()
             del store
