@@ -6,11 +6,26 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from wcokg import __version__
 from wcokg.api import problems
 from wcokg.api.cache import ResultCache
-from wcokg.api.routers import export, pages, queries, sparql
+from wcokg.api.routers import (
+    activities,
+    bodies,
+    export,
+    instruments,
+    meetings,
+    pages,
+    pictures,
+    queries,
+    resources,
+    sparql,
+    validation,
+)
+from wcokg.api.services.web import STATIC_DIR
 from wcokg.registry import registry
 from wcokg.settings import Settings, get_settings
 from wcokg.store import GraphStore, open_store
@@ -41,4 +56,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(sparql.router)
     app.include_router(queries.router)
     app.include_router(export.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in (activities, bodies, instruments, meetings, validation, pictures, resources):
+        app.include_router(router.router)
+    # Browser clients elsewhere may read everything (GET); nothing else crosses origins.
+    app.add_middleware(
+        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"], allow_headers=["*"]
+    )
     return app

@@ -14,8 +14,10 @@ class Milestone(BaseModel):
     rank: int = Field(description="Position in the Timeline cell (1 is the first)")
     when: str = Field(description="YYYY-MM or YYYY as written")
     due_by: date = Field(description="Last day of the month (or year) of the milestone")
-    body_id: str | None = Field(None, description="Working body at which the milestone falls")
-    body_text: str | None = Field(None, description="The body as written")
+    body_id: str | None = Field(
+        default=None, description="Working body at which the milestone falls"
+    )
+    body_text: str | None = Field(default=None, description="The body as written")
     overdue: bool = Field(description="Due before today and the activity is not completed")
 
 
@@ -23,7 +25,7 @@ class Allocation(BaseModel):
     label: str = Field(description="The allocation as written in the Team resources cell")
     fte_min: float | None = None
     fte_max: float | None = None
-    unit_id: str | None = Field(None, description="Secretariat unit")
+    unit_id: str | None = Field(default=None, description="Secretariat unit")
 
 
 class Flag(BaseModel):
@@ -40,13 +42,13 @@ class Link(BaseModel):
         description="feeds, produces, updates, maintains, promotes, dependsOn or references"
     )
     direction: str = Field(description="'out' (this activity is the subject) or 'in'")
-    other_id: str | None = Field(None, description="Identifier of the other end")
+    other_id: str | None = Field(default=None, description="Identifier of the other end")
     other_iri: str
     other_label: str | None = None
     other_kind: str = Field(description="activity, instrument, edition or other")
-    url: str | None = Field(None, description="Page of the other end on this server")
-    rule: str | None = Field(None, description="The rule (or curator's justification)")
-    evidence: str | None = Field(None, description="The text the link was read from")
+    url: str | None = Field(default=None, description="Page of the other end on this server")
+    rule: str | None = Field(default=None, description="The rule (or curator's justification)")
+    evidence: str | None = Field(default=None, description="The text the link was read from")
 
 
 class OutcomeRef(BaseModel):
@@ -55,8 +57,10 @@ class OutcomeRef(BaseModel):
     meeting_id: str
     meeting_iri: str
     meeting_label: str | None = None
-    meeting_date: str | None = Field(None, description="Start date or month of the meeting")
-    verb: str | None = Field(None, description="endorsed, approved, adopted, took-note, ...")
+    meeting_date: str | None = Field(default=None, description="Start date or month of the meeting")
+    verb: str | None = Field(
+        default=None, description="endorsed, approved, adopted, took-note, ..."
+    )
     subject_id: str | None = None
     subject_iri: str | None = None
     subject_label: str | None = None
@@ -69,7 +73,7 @@ class RawCell(BaseModel):
 
 
 class Provenance(BaseModel):
-    document: str | None = Field(None, description="IRI of the source document")
+    document: str | None = Field(default=None, description="IRI of the source document")
     document_name: str | None = None
     document_id: str | None = None
     first_line: int | None = None
@@ -94,14 +98,14 @@ class ActivitySummary(BaseModel):
     responsible_bodies: list[str] = Field(default_factory=list)
     strategic_codes: list[str] = Field(default_factory=list)
     continuous: bool
-    next_due: date | None = Field(None, description="Earliest milestone not yet past")
+    next_due: date | None = Field(default=None, description="Earliest milestone not yet past")
 
 
 class Activity(ActivitySummary):
     """Every field of an activity with its milestones, allocations, links and provenance."""
 
     previous_number: int | None = None
-    strategic_link: str | None = Field(None, description="Y or N")
+    strategic_link: str | None = Field(default=None, description="Y or N")
     timeline: str
     kpi: str
     team_resources: str
@@ -121,8 +125,8 @@ class ActivityPage(BaseModel):
     offset: int
     limit: int
     items: list[ActivitySummary]
-    next: str | None = Field(None, description="URL of the next page")
-    previous: str | None = Field(None, description="URL of the previous page")
+    next: str | None = Field(default=None, description="URL of the next page")
+    previous: str | None = Field(default=None, description="URL of the previous page")
 
 
 class BodyRef(BaseModel):
@@ -139,7 +143,7 @@ class Body(BodyRef):
         default_factory=list, description="From this body's parent up to the Council"
     )
     sub_bodies: list[BodyRef] = Field(default_factory=list)
-    source: str | None = Field(None, description="Where the reporting line comes from")
+    source: str | None = Field(default=None, description="Where the reporting line comes from")
     scope_note: str | None = None
     lead_activities: list[ActivitySummary] = Field(default_factory=list)
     activities: list[ActivitySummary] = Field(
@@ -153,7 +157,7 @@ class InstrumentRef(BaseModel):
     iri: str
     label: str
     kind: str = Field(description="instrument or edition")
-    type: str | None = Field(None, description="Convention, Guidelines, ...")
+    type: str | None = Field(default=None, description="Convention, Guidelines, ...")
     url: str
 
 
@@ -240,7 +244,7 @@ class Edge(BaseModel):
 
 
 class DependencyGraph(BaseModel):
-    focus: str | None = Field(None, description="The activity the view is centred on")
+    focus: str | None = Field(default=None, description="The activity the view is centred on")
     direction: str
     depth: int | None = None
     nodes: list[Node]

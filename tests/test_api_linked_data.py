@@ -57,8 +57,10 @@ def test_q_values_are_honoured(client: TestClient) -> None:
     response = client.get(ACTIVITY, headers={"Accept": accept})
     assert response.headers["content-type"].startswith("application/ld+json")
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-    assert client.get(ACTIVITY, headers={"Accept": browser}).headers["content-type"].startswith(
-        "text/html"
+    assert (
+        client.get(ACTIVITY, headers={"Accept": browser})
+        .headers["content-type"]
+        .startswith("text/html")
     )
     refused = client.get(ACTIVITY, headers={"Accept": "image/png"})
     assert refused.status_code == 406
@@ -86,13 +88,17 @@ def test_minted_iris_dereference(client: TestClient, path: str) -> None:
     assert html.status_code == 200 and html.text.startswith("<!doctype html>")
 
 
-def test_every_minted_iri_in_the_graph_dereferences(client: TestClient, seed_store: EmbeddedStore) -> None:
+def test_every_minted_iri_in_the_graph_dereferences(
+    client: TestClient, seed_store: EmbeddedStore
+) -> None:
     """Every first-class resource (one with an identifier) minted under the base answers 200."""
     data = Graph().parse(data=seed_store.dump("application/n-triples"), format="nt")
     from rdflib.namespace import DCTERMS
 
     base = "https://w3id.org/wcokg/"
-    subjects = sorted({str(s) for s in data.subjects(DCTERMS.identifier) if str(s).startswith(base)})
+    subjects = sorted(
+        {str(s) for s in data.subjects(DCTERMS.identifier) if str(s).startswith(base)}
+    )
     assert len(subjects) > 200
     for iri in subjects[::7]:
         response = client.get(iri[len(base) - 1 :], headers={"Accept": "application/n-triples"})

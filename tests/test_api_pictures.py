@@ -48,7 +48,9 @@ def test_direction_and_depth(client: TestClient) -> None:
     [("mermaid", "text/vnd.mermaid", "flowchart LR"), ("dot", "text/vnd.graphviz", "digraph"),
      ("svg", "image/svg+xml", "<svg")],
 )  # fmt: skip
-def test_dependency_view_formats(client: TestClient, name: str, media_type: str, marker: str) -> None:
+def test_dependency_view_formats(
+    client: TestClient, name: str, media_type: str, marker: str
+) -> None:
     by_format = client.get("/activities/I-23/dependencies", params={"format": name})
     by_accept = client.get("/activities/I-23/dependencies", headers={"Accept": media_type})
     for response in (by_format, by_accept):

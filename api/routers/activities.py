@@ -108,7 +108,9 @@ def list_activities(
     "/activities/{activity_id}",
     summary="One activity: every field, milestones, allocations, links, outcomes, provenance",
     response_model=Activity,
-    responses={404: {"description": "Unknown activity", "content": {"application/problem+json": {}}}},
+    responses={
+        404: {"description": "Unknown activity", "content": {"application/problem+json": {}}}
+    },
 )
 def get_activity(activity_id: str, snap: SnapshotDep, store: StoreDep) -> Activity:
     activity = find_activity(snap, activity_id)
@@ -126,7 +128,8 @@ def activity_dependencies(
     request: Request,
     snap: SnapshotDep,
     direction: Annotated[
-        str, Query(pattern="^(upstream|downstream|both)$", description="upstream, downstream or both")
+        str,
+        Query(pattern="^(upstream|downstream|both)$", description="upstream, downstream or both"),
     ] = "both",
     depth: Annotated[int, Query(ge=1, le=10, description="Steps from the activity")] = 2,
     format: Annotated[
@@ -139,7 +142,9 @@ def activity_dependencies(
     return picture_response(view, media_type, f"dependencies of {activity.id}")
 
 
-def picture_response(view: DependencyGraph, media_type: str, title: str, rankdir: str = "LR") -> Response:
+def picture_response(
+    view: DependencyGraph, media_type: str, title: str, rankdir: str = "LR"
+) -> Response:
     if media_type == "application/json":
         body = view.model_dump_json().encode("utf-8")
     elif media_type == "text/vnd.mermaid":

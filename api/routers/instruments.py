@@ -10,7 +10,9 @@ from wcokg.api.services.catalog import instrument_ref
 from wcokg.api.services.web import SnapshotDep
 
 router = APIRouter(tags=["Instruments"])
-NOT_FOUND = {404: {"description": "Unknown instrument", "content": {"application/problem+json": {}}}}
+NOT_FOUND = {
+    404: {"description": "Unknown instrument", "content": {"application/problem+json": {}}}
+}
 
 
 @router.get("/instruments", summary="Instruments and editions", response_model=list[InstrumentRef])

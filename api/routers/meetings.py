@@ -13,7 +13,9 @@ router = APIRouter(tags=["Meetings"])
 NOT_FOUND = {404: {"description": "Unknown meeting", "content": {"application/problem+json": {}}}}
 
 
-@router.get("/meetings", summary="Meetings of the working bodies", response_model=list[MeetingSummary])
+@router.get(
+    "/meetings", summary="Meetings of the working bodies", response_model=list[MeetingSummary]
+)
 def list_meetings(snap: SnapshotDep) -> list[MeetingSummary]:
     return [meeting_summary(m) for m in snap.meetings.values()]
 

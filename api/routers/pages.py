@@ -20,7 +20,6 @@ from wcokg.api.services.web import SnapshotDep, render
 from wcokg.table import activity_rows
 
 router = APIRouter(tags=["Pages"])
-HTML = {"response_class": HTMLResponse}
 
 
 @router.get("/health", summary="Liveness and the graph version served")
@@ -33,12 +32,12 @@ def activities_table(store: StoreDep, include_deleted: bool = False) -> list[dic
     return [r.as_dict() for r in activity_rows(store, include_deleted)]
 
 
-@router.get("/", summary="Home page: the programme at a glance", **HTML)
+@router.get("/", summary="Home page: the programme at a glance", response_class=HTMLResponse)
 def home(request: Request, snap: SnapshotDep, store: StoreDep) -> Response:
     return render(request, "home.html", views.home(snap, store))
 
 
-@router.get("/search", summary="Search and filter activities (HTML)", **HTML)
+@router.get("/search", summary="Search and filter activities (HTML)", response_class=HTMLResponse)
 def search(
     request: Request,
     snap: SnapshotDep,
@@ -73,35 +72,43 @@ def search(
     )
 
 
-@router.get("/browse/bodies", summary="Working bodies (HTML)", **HTML)
+@router.get("/browse/bodies", summary="Working bodies (HTML)", response_class=HTMLResponse)
 def bodies_page(request: Request, snap: SnapshotDep) -> Response:
     return render(request, "bodies.html", {"bodies": list(snap.bodies.values())})
 
 
-@router.get("/browse/instruments", summary="Instruments (HTML)", **HTML)
+@router.get("/browse/instruments", summary="Instruments (HTML)", response_class=HTMLResponse)
 def instruments_page(request: Request, snap: SnapshotDep) -> Response:
     return render(request, "instruments.html", {"instruments": list(snap.instruments.values())})
 
 
-@router.get("/browse/meetings", summary="Meetings (HTML)", **HTML)
+@router.get("/browse/meetings", summary="Meetings (HTML)", response_class=HTMLResponse)
 def meetings_page(request: Request, snap: SnapshotDep) -> Response:
     return render(
         request, "meetings.html", {"meetings": list(snap.meetings.values()), "bodies": snap.bodies}
     )
 
 
-@router.get("/browse/pictures", summary="Dependency map, reporting lines, timeline (HTML)", **HTML)
+@router.get(
+    "/browse/pictures",
+    summary="Dependency map, reporting lines, timeline (HTML)",
+    response_class=HTMLResponse,
+)
 def pictures_page(request: Request, snap: SnapshotDep) -> Response:
     return render(request, "pictures.html", views.pictures_page(snap))
 
 
-@router.get("/browse/quality", summary="Data-quality findings (HTML)", **HTML)
+@router.get("/browse/quality", summary="Data-quality findings (HTML)", response_class=HTMLResponse)
 def quality_page(request: Request, store: StoreDep, snap: SnapshotDep) -> Response:
     return render(
         request, "quality.html", {"report": validation.report(store), "activities": snap.activities}
     )
 
 
-@router.get("/console", summary="Query console: SPARQL editor and named-query gallery", **HTML)
+@router.get(
+    "/console",
+    summary="Query console: SPARQL editor and named-query gallery",
+    response_class=HTMLResponse,
+)
 def console(request: Request) -> Response:
     return render(request, "console.html", views.console())

@@ -37,7 +37,9 @@ def dereference(
     return describe(request, iri_for_path(request.url.path, settings.base), store, snap)
 
 
-def ontology(request: Request, store: StoreDep, settings: SettingsDep, snap: SnapshotDep) -> Response:
+def ontology(
+    request: Request, store: StoreDep, settings: SettingsDep, snap: SnapshotDep
+) -> Response:
     """The ontology document with every term (its IRI does not move with the base)."""
     return describe(request, iri_for_path("/ontology", settings.base), store, snap)
 
@@ -47,9 +49,7 @@ def describe(request: Request, iri: str, store: StoreDep, snap: SnapshotDep) -> 
     graph = resources.describe(store, iri)
     if len(graph) == 0:
         if media_type == "text/html":
-            return render(
-                request, "not_found.html", {"iri": iri}, status_code=404, headers=VARY
-            )
+            return render(request, "not_found.html", {"iri": iri}, status_code=404, headers=VARY)
         raise Problem(404, "Not Found", f"nothing is known about {iri}", VARY)
     if media_type != "text/html":
         name = iri.rstrip("/").rsplit("/", 1)[-1] or "resource"
@@ -64,14 +64,18 @@ def describe(request: Request, iri: str, store: StoreDep, snap: SnapshotDep) -> 
     return page_for(request, iri, graph, store, snap)
 
 
-def page_for(request: Request, iri: str, graph: object, store: StoreDep, snap: SnapshotDep) -> Response:
+def page_for(
+    request: Request, iri: str, graph: object, store: StoreDep, snap: SnapshotDep
+) -> Response:
     """The most specific page: activity, body, instrument, meeting, documentation, or generic."""
     from rdflib import Graph
 
     assert isinstance(graph, Graph)  # noqa: S101
     types = resources.types_of(graph, iri)
     if iri in snap.by_iri:
-        return render(request, "activity.html", views.activity(snap, store, snap.by_iri[iri]), headers=VARY)
+        return render(
+            request, "activity.html", views.activity(snap, store, snap.by_iri[iri]), headers=VARY
+        )
     for body in snap.bodies.values():
         if body.iri == iri:
             return render(request, "body.html", views.body(snap, body.id), headers=VARY)
@@ -82,7 +86,9 @@ def page_for(request: Request, iri: str, graph: object, store: StoreDep, snap: S
         if meeting.iri == iri:
             return render(request, "meeting.html", views.meeting(snap, meeting.id), headers=VARY)
     if views.is_documentation(types):
-        return render(request, "documentation.html", views.documentation(graph, iri, snap), headers=VARY)
+        return render(
+            request, "documentation.html", views.documentation(graph, iri, snap), headers=VARY
+        )
     return render(request, "resource.html", views.resource(graph, iri, snap), headers=VARY)
 
 

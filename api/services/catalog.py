@@ -286,13 +286,13 @@ def _bodies(snap: Snapshot, store: GraphStore) -> None:
         body.reporting_line = line
     for activity in snap.current():
         for body_id in activity.responsible_bodies:
-            body = snap.bodies.get(body_id)
-            if body is None:
+            found = snap.bodies.get(body_id)
+            if found is None:
                 continue
             summary = summarise(activity)
-            body.activities.append(summary)
+            found.activities.append(summary)
             if activity.lead_body == body_id:
-                body.lead_activities.append(summary)
+                found.lead_activities.append(summary)
 
 
 def body_ref(body: Body | BodyRef) -> BodyRef:
@@ -300,7 +300,9 @@ def body_ref(body: Body | BodyRef) -> BodyRef:
 
 
 def summarise(activity: Activity) -> ActivitySummary:
-    return ActivitySummary.model_validate(activity.model_dump(include=set(ActivitySummary.model_fields)))
+    return ActivitySummary.model_validate(
+        activity.model_dump(include=set(ActivitySummary.model_fields))
+    )
 
 
 def instrument_ref(instrument: Instrument) -> InstrumentRef:
@@ -461,7 +463,9 @@ def _meetings_and_outcomes(snap: Snapshot, store: GraphStore) -> None:
 
 
 def meeting_summary(meeting: Meeting) -> MeetingSummary:
-    return MeetingSummary.model_validate(meeting.model_dump(include=set(MeetingSummary.model_fields)))
+    return MeetingSummary.model_validate(
+        meeting.model_dump(include=set(MeetingSummary.model_fields))
+    )
 
 
 # --- provenance on demand (raw cells are many; read per activity) ---------------------------
@@ -562,4 +566,3 @@ def counts(items: Iterable[Activity], key: str, order: Iterable[str] = ()) -> li
             tally[str(v) if v is not None else "(none)"] += 1
     known = [(v, tally.pop(v)) for v in order if v in tally]
     return known + sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))
-

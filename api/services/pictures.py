@@ -254,9 +254,7 @@ def to_mermaid(graph: DependencyGraph, rankdir: str = "LR") -> str:
     for edge in graph.edges:
         arrow = "-.->" if edge.kind == "references" else "-->"
         label = EDGE_STYLES.get(edge.kind, ("", "", edge.kind))[2]
-        lines.append(
-            f"  {_mermaid_id(edge.source)} {arrow}|{label}| {_mermaid_id(edge.target)}"
-        )
+        lines.append(f"  {_mermaid_id(edge.source)} {arrow}|{label}| {_mermaid_id(edge.target)}")
     for node in graph.nodes:
         if node.url:
             lines.append(f'  click {_mermaid_id(node.id)} "{node.url}"')
@@ -356,14 +354,14 @@ def timeline_svg(snap: Snapshot, today: date | None = None, body: str | None = N
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>',
     ]
     for month in range(start, end + 1):
-        year, m = divmod(month, 12)
+        year, month_index = divmod(month, 12)
         xx = left + (month - start) * month_w
-        if m == 0:
+        if month_index == 0:
             parts.append(
                 f'<line x1="{xx}" y1="{top - 18}" x2="{xx}" y2="{height - 24}" stroke="#bbbbbb"/>'
                 f'<text x="{xx + 3}" y="{top - 22}" fill="#333">{year}</text>'
             )
-        elif m in (3, 6, 9):
+        elif month_index in (3, 6, 9):
             parts.append(
                 f'<line x1="{xx}" y1="{top - 6}" x2="{xx}" y2="{height - 24}" stroke="#eeeeee"/>'
             )
@@ -422,7 +420,9 @@ def timeline_svg(snap: Snapshot, today: date | None = None, body: str | None = N
 # --- bar charts for the home page ------------------------------------------------------------
 
 
-def bar_chart(title: str, pairs: list[tuple[str, int]], colours: dict[str, str] | None = None) -> str:
+def bar_chart(
+    title: str, pairs: list[tuple[str, int]], colours: dict[str, str] | None = None
+) -> str:
     """A horizontal bar chart as inline SVG, with the numbers written next to the bars."""
     colours = colours or {}
     if not pairs:

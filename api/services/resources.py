@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
-from rdflib.term import Identifier
 
 from wcokg.api.services.urls import ONTOLOGY_IRI
 from wcokg.namespaces import PREFIXES, WCOKG
@@ -57,7 +56,7 @@ def describe(store: GraphStore, iri: str, depth: int = 2) -> Graph:
             continue
         subject = URIRef(node)
         for row in own:
-            graph.add((subject, URIRef(str(row["p"])), row["o"]))  # type: ignore[arg-type]
+            graph.add((subject, URIRef(str(row["p"])), row["o"]))
         if level >= depth:
             continue
         candidates = [str(r["o"]) for r in own if isinstance(r["o"], URIRef)]
@@ -72,7 +71,7 @@ def describe(store: GraphStore, iri: str, depth: int = 2) -> Graph:
                 todo.append((other, level + 1))
     if iri == ONTOLOGY_IRI:
         for row in get_query("ontology-terms").run(store, {"namespace": str(WCOKG)}).rows:
-            graph.add((URIRef(str(row["term"])), URIRef(str(row["p"])), row["o"]))  # type: ignore[arg-type]
+            graph.add((URIRef(str(row["term"])), URIRef(str(row["p"])), row["o"]))
     return graph
 
 
@@ -114,7 +113,7 @@ def curie(iri: str) -> str:
     return iri
 
 
-def value(term: Identifier, labels: dict[str, str], link: LinkMaker) -> Value:
+def value(term: object, labels: dict[str, str], link: LinkMaker) -> Value:
     if isinstance(term, URIRef):
         iri = str(term)
         return Value(text=labels.get(iri) or curie(iri), iri=iri, url=link(iri))
@@ -155,7 +154,7 @@ def sections(graph: Graph, iri: str, labels: dict[str, str], base: str) -> list[
         section = Section(
             iri=subject,
             label=labels.get(subject) or _label(graph, node) or curie(subject),
-            types=[value(t, labels, link) for t in sorted(graph.objects(node, RDF.type))],
+            types=[value(t, labels, link) for t in sorted(graph.objects(node, RDF.type), key=str)],
         )
         section.properties = [
             (value(URIRef(p), labels, link), grouped[p]) for p in sorted(grouped, key=_prop_key)
@@ -231,7 +230,9 @@ def terms(graph: Graph, labels: dict[str, str], base: str) -> dict[str, list[Ter
             node = URIRef(term)
             facts = []
             for prop, title in _TERM_FACTS:
-                values = [value(o, labels, link) for o in sorted(graph.objects(node, prop))]
+                values = [
+                    value(o, labels, link) for o in sorted(graph.objects(node, prop), key=str)
+                ]
                 if values:
                     facts.append((title, values))
             comment = graph.value(node, RDFS.comment) or graph.value(node, SKOS.definition)
