@@ -81,7 +81,7 @@ def test_named_query_over_http_is_identical_on_both_stores(
     for kind in ("embedded", "remote"):
         answer = clients[kind].get(f"/queries/{name}", params=params)
         assert answer.status_code == 200, answer.text
-        assert answer.headers["vary"] == "Accept"
+        assert "Accept" in answer.headers["vary"]
         answers.append(_without_blank_labels(answer.text, fmt, clients[kind], name))
     assert answers[0] == answers[1]
 
