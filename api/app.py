@@ -6,12 +6,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from wcokg import __version__
 from wcokg.api import problems
 from wcokg.api.cache import ResultCache
+from wcokg.api.cors import ReadOnlyCORS
 from wcokg.api.routers import (
     activities,
     bodies,
@@ -60,7 +60,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     for router in (activities, bodies, instruments, meetings, validation, pictures, resources):
         app.include_router(router.router)
     # Browser clients elsewhere may read everything (GET); nothing else crosses origins.
-    app.add_middleware(
-        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"], allow_headers=["*"]
-    )
+    app.add_middleware(ReadOnlyCORS)
     return app
