@@ -68,7 +68,11 @@ class Severity(StrEnum):
 
     @classmethod
     def from_iri(cls, iri: Node | None) -> Severity:
-        return {SH.Warning: cls.WARNING, SH.Info: cls.INFO}.get(iri, cls.VIOLATION)  # type: ignore[arg-type]
+        if iri == SH.Warning:
+            return cls.WARNING
+        if iri == SH.Info:
+            return cls.INFO
+        return cls.VIOLATION
 
     @classmethod
     def parse(cls, text: str) -> Severity:
@@ -390,7 +394,7 @@ class _SparqlCheck:
         if head is None or not focus:
             return
         for start in range(0, len(focus), _VALUES_CHUNK):
-            values = " ".join(n.n3() for n in focus[start : start + _VALUES_CHUNK])  # type: ignore[attr-defined]
+            values = " ".join(n.n3() for n in focus[start : start + _VALUES_CHUNK])
             query = (
                 self.query[: head.end()]
                 + f" VALUES ?this {{ {values} }} "
@@ -399,7 +403,7 @@ class _SparqlCheck:
             solutions = store.query(query.replace("$this", "?this"))
             names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
             for solution in solutions:  # type: ignore[union-attr]
-                bindings = {
+                bindings: dict[str, Node] = {
                     name: to_rdflib(solution[name]) for name in names if solution[name] is not None
                 }
                 self._add(results, report, bindings)
@@ -484,9 +488,9 @@ def _target_nodes(data: Graph, shapes: Graph, predicate: URIRef, obj: Node) -> I
     if predicate == SH.targetNode:
         return [obj]
     if predicate == SH.targetSubjectsOf:
-        return set(data.subjects(obj, None))  # type: ignore[arg-type]
+        return set(data.subjects(obj, None))
     if predicate == SH.targetObjectsOf:
-        return set(data.objects(None, obj))  # type: ignore[arg-type]
+        return set(data.objects(None, obj))
     if predicate == SH.targetClass:
         classes = set(data.transitive_subjects(RDFS.subClassOf, obj))
         return {s for c in classes for s in data.subjects(RDF.type, c)}
@@ -569,7 +573,7 @@ class _Locator:
         return None
 
     def lines(self, node: Node) -> str | None:
-        for extract in self.data.objects(node, PROV.wasDerivedFrom):  # type: ignore[arg-type]
+        for extract in self.data.objects(node, PROV.wasDerivedFrom):
             first = self.data.value(extract, WCOKG.firstLine)
             last = self.data.value(extract, WCOKG.lastLine)
             if first is not None:
@@ -595,7 +599,7 @@ class _Locator:
             return self.describe(value)
         if focus is None or (focus, RDF.type, WCOKG.Activity) in self.data:
             return None
-        label = self.data.value(focus, RDFS.label)  # type: ignore[arg-type]
+        label = self.data.value(focus, RDFS.label)
         if label is not None and self.activity_of(focus) is not None:
             return str(label)
         return None
@@ -604,7 +608,7 @@ class _Locator:
         if isinstance(node, Literal):
             return str(node)
         for predicate in (DCTERMS.identifier, SKOS.notation, WCOKG.flagCode):
-            value = self.data.value(node, predicate)  # type: ignore[arg-type]
+            value = self.data.value(node, predicate)
             if value is not None:
                 return str(value)
         return str(node)
@@ -615,7 +619,7 @@ def _path_text(results: Graph, path: Node) -> str:
         return _curie(path)
     if isinstance(path, BNode) and results.value(path, RDF.first) is not None:
         return "/".join(_curie(p) for p in Collection(results, path) if isinstance(p, URIRef))
-    alternatives = results.value(path, SH.alternativePath)  # type: ignore[arg-type]
+    alternatives = results.value(path, SH.alternativePath)
     if alternatives is not None:
         return "|".join(
             _curie(p) for p in Collection(results, alternatives) if isinstance(p, URIRef)
@@ -649,7 +653,7 @@ def _local(node: Node | None) -> str:
 
 
 def _default_message(shapes: Graph, shape: Node | None) -> str:
-    label = shapes.value(shape, RDFS.label) if shape is not None else None  # type: ignore[arg-type]
+    label = shapes.value(shape, RDFS.label) if shape is not None else None
     return f"Does not conform to {label or _local(shape)}"
 
 
