@@ -28,7 +28,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 CHAIN = 20
 """Programmes per cross-programme dependency chain (DAG depth across programmes)."""
@@ -73,9 +76,12 @@ def seed() -> Seed:
 
     minter = Minter()
     report = build_graph(bundled_sources(), minter)
-    programme = report.programmes[0].id
-    base = str(minter.base) if hasattr(minter, "base") else "https://w3id.org/wcokg/"
-    text = report.graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return split(report.graph, report.programmes[0].id, minter.base)
+
+
+def split(graph: Graph, programme: str, base: str) -> Seed:
+    """The seed graph of one programme, split into the part kept once and the part replicated."""
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
     lines = sorted(line for line in text.splitlines() if line.strip())
     sources = {
         m.group(1)

@@ -13,7 +13,7 @@ import typer
 from wcokg.errors import QueryError, WcokgError
 from wcokg.output import FORMATS, render, select_records
 from wcokg.settings import get_settings
-from wcokg.store import open_store
+from wcokg.store import EmbeddedStore, open_store
 from wcokg.store.base import SelectResult
 
 app = typer.Typer(
@@ -262,6 +262,8 @@ def serve(
     store = open_store()
     if store.version() is None:
         raise WcokgError(f"{store.location}: no graph built yet (run `wcokg build` first)")
+    if isinstance(store, EmbeddedStore) and store.in_memory:
+        store.triple_count()  # load the in-memory copy now, not on the first request
     typer.echo(f"serving graph version {store.version()} on http://{host}:{port}/", err=True)
     uvicorn.run(create_app(store=store), host=host, port=port, log_level="warning")
 

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     keep_versions: int = 2
     """How many built graph versions the embedded store keeps on disk."""
 
+    store_in_memory: bool = False
+    """Serve from an in-memory copy of the current version (read once from disk at start-up)."""
+
     sparql_query_url: str | None = None
     """SPARQL 1.1 Query endpoint of an external triplestore; when set, it replaces the embedded store."""
 

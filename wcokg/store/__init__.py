@@ -29,4 +29,4 @@ def open_store(settings: Settings | None = None) -> GraphStore:
             password=password.get_secret_value() if password else None,
             timeout=settings.sparql_timeout,
         )
-    return EmbeddedStore(settings.store, settings.keep_versions)
+    return EmbeddedStore(settings.store, settings.keep_versions, settings.store_in_memory)
