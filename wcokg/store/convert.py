@@ -46,10 +46,20 @@ def convert_result(result: object) -> QueryResult:
         return bool(result)
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
-        rows = [
-            {name: to_rdflib(solution[name]) for name in variables if solution[name] is not None}
-            for solution in result
-        ]
+        # Terms repeat across rows (IRIs, codes); rdflib terms are costly to make (~5-50 us),
+        # so each distinct term is converted once per result.
+        seen: dict[object, Identifier] = {}
+        rows = []
+        for solution in result:
+            row = {}
+            for name in variables:
+                term = solution[name]
+                if term is not None:
+                    converted = seen.get(term)
+                    if converted is None:
+                        converted = seen[term] = to_rdflib(term)
+                    row[name] = converted
+            rows.append(row)
         return SelectResult(variables, rows)
     graph = Graph()
     for triple in result:  # type: ignore[attr-defined]
