@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from wcokg import __version__
-from wcokg.api import problems
+from wcokg.api import limits, problems
 from wcokg.api.cache import ResultCache
 from wcokg.api.cors import ReadOnlyCORS
 from wcokg.api.routers import (
@@ -61,4 +61,6 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.include_router(router.router)
     # Browser clients elsewhere may read everything (GET); nothing else crosses origins.
     app.add_middleware(ReadOnlyCORS)
+    # Queries in killable workers under limits; body cap, headers, errors without details.
+    limits.install(app, settings)
     return app

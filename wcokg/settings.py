@@ -53,6 +53,31 @@ class Settings(BaseSettings):
     update_token: SecretStr | None = None
     """Bearer token a client must send (`Authorization: Bearer ...`) to run an update."""
 
+    # -- limits on the HTTP API (SECURITY.md) --------------------------------------------------
+
+    query_timeout: float = 10.0
+    """Seconds a query (SPARQL endpoint, named query, page data) may run before it is stopped."""
+
+    query_workers: int = 3
+    """Worker processes running queries (killed and replaced on a timeout); 0 runs queries
+    in the serving process, without a time limit."""
+
+    query_queue: int = 8
+    """Queries that may wait for a busy worker; more at once are refused (429)."""
+
+    max_result_rows: int = 100_000
+    """Most rows (solutions or triples) one answer may have."""
+
+    max_response_bytes: int = 32 * 1024 * 1024
+    """Most bytes one serialised query answer may have."""
+
+    max_body_bytes: int = 1024 * 1024
+    """Most bytes a request body may have (413 beyond)."""
+
+    federation_allow: list[str] = []
+    """SPARQL endpoints a query may call with SERVICE (or an update LOAD from); exact IRIs,
+    as a JSON list: `WCOKG_FEDERATION_ALLOW='["https://query.wikidata.org/sparql"]'`."""
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -1,0 +1,593 @@
+"""Queries under limits that really stop the work: a pool of killable worker processes.
+
+pyoxigraph cannot cancel a running query, and a thread cannot be killed, so a time limit in
+the serving process would only stop *waiting*. `GuardedStore` wraps a store and sends every
+query to one of a few worker processes (spawned, each opening the same store read-only). A
+query that runs past the time limit is stopped by killing its worker, which is replaced; the
+other workers keep answering meanwhile.
+
+The same place enforces the other query limits:
+
+- concurrency: at most `workers` queries run at once and `queue` more wait (at most one time
+  limit) for a worker; beyond that `QueryBusy` at once, not a pile-up;
+- result size: at most `max_rows` rows (solutions or triples) and `max_bytes` serialised bytes;
+- federation: `SERVICE` (which pyoxigraph evaluates by calling the target over HTTP) only to
+  the IRIs of the allow-list; checked in the worker, by parsing, before evaluation.
+
+Updates, dumps, counts and builds are delegated to the wrapped store (updates are authorised
+by the HTTP layer; see SECURITY.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import multiprocessing
+import queue
+import re
+import signal
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import IO, Any, cast
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Identifier
+
+from wcokg.errors import QueryError, StoreError, WcokgError
+from wcokg.store.base import GraphStore, QueryResult, SelectResult
+from wcokg.store.embedded import EmbeddedStore
+from wcokg.store.formats import (
+    BOOLEAN_FORMATS,
+    GRAPH_FORMATS,
+    SOLUTION_FORMATS,
+    MediaChooser,
+    RawResult,
+    ResultKind,
+    SerializedResult,
+)
+from wcokg.store.remote import RemoteStore
+
+log = logging.getLogger(__name__)
+
+WORKER_START_TIMEOUT = 60.0
+"""Seconds a new worker may take to import its modules and open the store."""
+
+
+class QueryTimeout(StoreError):
+    """The query ran past the time limit and was stopped."""
+
+
+class QueryBusy(StoreError):
+    """Too many queries at once: refused without waiting."""
+
+
+class ResultTooLarge(QueryError):
+    """The answer has more rows or bytes than the limits allow."""
+
+
+class FederationRefused(QueryError):
+    """The query calls a SERVICE that is not on the allow-list."""
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """What one query may use; see Settings for the defaults."""
+
+    timeout: float = 10.0
+    workers: int = 3
+    queue: int = 8
+    max_rows: int = 100_000
+    max_bytes: int = 32 * 1024 * 1024
+    federation_allow: tuple[str, ...] = ()
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> QueryLimits:
+        return cls(
+            timeout=float(settings.query_timeout),
+            workers=int(settings.query_workers),
+            queue=int(settings.query_queue),
+            max_rows=int(settings.max_result_rows),
+            max_bytes=int(settings.max_response_bytes),
+            federation_allow=tuple(settings.federation_allow),
+        )
+
+
+# -- federation: which SERVICE (and LOAD) targets a text names --------------------------------
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_KEYWORD = re.compile(r"(?i)\b(service|load)\b")
+
+
+def _unescape(text: str) -> str:
+    """SPARQL's \\uXXXX escapes, which apply anywhere in a query (so `\\u0053ERVICE` is SERVICE)."""
+
+    def replace(match: re.Match[str]) -> str:
+        try:
+            return chr(int(match.group(1) or match.group(2), 16))
+        except ValueError:
+            return match.group(0)
+
+    return _ESCAPE.sub(replace, text)
+
+
+def check_federation(
+    text: str, allow: Iterable[str], base_iri: str | None = None, update: bool = False
+) -> None:
+    """Raise FederationRefused when `text` calls a SERVICE (or LOADs) an IRI not in `allow`.
+
+    Parsed with rdflib's SPARQL parser, prefixes and the base resolved. A text rdflib cannot
+    parse that still contains the keyword is refused: it cannot be shown to be safe.
+    """
+    plain = _unescape(text)
+    if not _KEYWORD.search(plain):
+        return
+    allowed = set(allow)
+    try:
+        targets = list(_service_targets(plain, base_iri, update))
+    except Exception:  # rdflib's parser raises many kinds; any failure means "not verified"
+        raise FederationRefused(
+            "the query mentions SERVICE or LOAD and its target could not be verified; "
+            "federated queries are refused unless their endpoint is on the allow-list"
+        ) from None
+    for target in targets:
+        if target is None or target not in allowed:
+            shown = "a variable" if target is None else f"<{target}>"
+            raise FederationRefused(
+                f"SERVICE/LOAD to {shown} is refused: federation is off except to the endpoints "
+                "of WCOKG_FEDERATION_ALLOW"
+            )
+
+
+def _service_targets(text: str, base_iri: str | None, update: bool) -> Iterator[str | None]:
+    from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import URIRef
+
+    tree: Any = (
+        translateUpdate(parseUpdate(text), base=base_iri)
+        if update
+        else translateQuery(parseQuery(text), base=base_iri)
+    )
+    seen: set[int] = set()
+    stack: list[Any] = list(tree.algebra) if update else [tree.algebra]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                term = node.get("term")
+                yield str(term) if isinstance(term, URIRef) else None
+            elif node.name == "Load":
+                term = node.get("iri")
+                yield str(term) if isinstance(term, URIRef) else None
+            stack.extend(node.values())
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple | set):
+            stack.extend(node)
+
+
+# -- the work a worker does ----------------------------------------------------------------------
+
+
+class _Capped:
+    """A binary writer that refuses to grow past `limit` bytes, counting lines on the way."""
+
+    def __init__(self, limit: int, max_lines: int | None = None) -> None:
+        self.limit = limit
+        self.max_lines = max_lines
+        self.size = 0
+        self.lines = 0
+        self.parts: list[bytes] = []
+        self.exceeded: str | None = None
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            self.exceeded = "bytes"
+            raise OSError("response size limit")
+        if self.max_lines is not None:
+            self.lines += data.count(b"\n")
+            if self.lines > self.max_lines:
+                self.exceeded = "rows"
+                raise OSError("row limit")
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        return None
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _too_large(limits: QueryLimits, what: str) -> ResultTooLarge:
+    if what == "rows":
+        return ResultTooLarge(
+            f"the answer has more than {limits.max_rows} rows; add LIMIT or narrow the query"
+        )
+    return ResultTooLarge(
+        f"the answer is larger than {limits.max_bytes} bytes; add LIMIT or narrow the query"
+    )
+
+
+def _capped_triples(triples: Iterable[ox.Triple], limits: QueryLimits) -> Iterator[ox.Triple]:
+    for count, triple in enumerate(triples, start=1):
+        if count > limits.max_rows:
+            raise _too_large(limits, "rows")
+        yield triple
+
+
+def _write(
+    serialize: Callable[[IO[bytes]], object], limits: QueryLimits, max_lines: int | None = None
+) -> bytes:
+    """What `serialize` writes, stopped as soon as it passes the byte (or line) cap."""
+    writer = _Capped(limits.max_bytes, max_lines)
+    try:
+        serialize(cast(IO[bytes], writer))
+    except OSError:
+        if writer.exceeded:
+            raise _too_large(limits, writer.exceeded) from None
+        raise
+    return writer.getvalue()
+
+
+def _serialize_capped(
+    result: RawResult, media: Mapping[ResultKind, str | None], limits: QueryLimits
+) -> tuple[ResultKind, str | None, bytes]:
+    """Serialise within the row and byte limits; (kind, None, b"") when no media type fits."""
+    if isinstance(result, ox.QueryBoolean):
+        media_type = media.get(ResultKind.BOOLEAN)
+        if media_type is None:
+            return ResultKind.BOOLEAN, None, b""
+        return (
+            ResultKind.BOOLEAN,
+            media_type,
+            result.serialize(format=BOOLEAN_FORMATS[media_type]) or b"",
+        )
+    if isinstance(result, ox.QuerySolutions):
+        media_type = media.get(ResultKind.SOLUTIONS)
+        if media_type is None:
+            return ResultKind.SOLUTIONS, None, b""
+        # Rows are counted on TSV (one line per row, newlines in literals escaped), then the
+        # rows are serialised in the chosen format by pyoxigraph itself.
+        solutions = result
+        tsv_format = ox.QueryResultsFormat.TSV
+        body = _write(
+            lambda out: solutions.serialize(out, format=tsv_format), limits, limits.max_rows + 1
+        )
+        if media_type != "text/tab-separated-values":
+            rows = ox.parse_query_results(body, format=tsv_format)
+            target = SOLUTION_FORMATS[media_type]
+            body = _write(lambda out: rows.serialize(out, format=target), limits)
+        return ResultKind.SOLUTIONS, media_type, body
+    media_type = media.get(ResultKind.GRAPH)
+    if media_type is None:
+        return ResultKind.GRAPH, None, b""
+    triples = _capped_triples(result, limits)
+    rdf_format = GRAPH_FORMATS[media_type]
+    body = _write(lambda out: ox.serialize(triples, out, format=rdf_format), limits)
+    return ResultKind.GRAPH, media_type, body
+
+
+def _converted(result: QueryResult, limits: QueryLimits) -> object:
+    """A picklable QueryResult (a Graph travels as its triples), within the row limit."""
+    if isinstance(result, SelectResult) and len(result.rows) > limits.max_rows:
+        raise _too_large(limits, "rows")
+    if isinstance(result, Graph):
+        if len(result) > limits.max_rows:
+            raise _too_large(limits, "rows")
+        return ("graph", list(result))
+    return result
+
+
+def run_task(store: GraphStore, task: tuple[Any, ...], limits: QueryLimits) -> object:
+    """Do one task (in a worker, or in-process when the pool has no workers)."""
+    kind = task[0]
+    if kind == "serialized":
+        _, sparql, media, default_graphs, named_graphs, base_iri = task
+        check_federation(sparql, limits.federation_allow, base_iri)
+        result = store.execute(sparql, None, default_graphs, named_graphs, base_iri)
+        return _serialize_capped(result, media, limits)
+    if kind == "query":
+        _, sparql, bindings = task
+        return _converted(store.query(sparql, bindings), limits)
+    if kind == "ping":
+        return "pong"
+    raise ValueError(f"unknown task {kind!r}")
+
+
+def _worker_main(conn: Connection, factory: Callable[[], GraphStore], limits: QueryLimits) -> None:
+    """A worker: open the store, then answer tasks until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops its workers itself
+    store = factory()
+    conn.send(("ready", None))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[str, object] = ("ok", run_task(store, task, limits))
+        except WcokgError as error:
+            reply = ("error", error)
+        except Exception as error:  # reported without details: the parent logs the kind
+            reply = ("error", StoreError(f"the query failed ({type(error).__name__})"))
+        try:
+            conn.send(reply)
+        except Exception:  # an unpicklable answer
+            conn.send(("error", StoreError("the answer could not be returned")))
+
+
+# -- the pool ------------------------------------------------------------------------------------
+
+
+class _Worker:
+    def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
+        self.generation = 0
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+
+
+def _kill_all(workers: list[_Worker]) -> None:
+    for worker in list(workers):
+        worker.kill()
+    workers.clear()
+
+
+class QueryPool:
+    """`workers` killable processes; a task past `limits.timeout` kills its worker."""
+
+    def __init__(self, factory: Callable[[], GraphStore], limits: QueryLimits) -> None:
+        self.factory = factory
+        self.limits = limits
+        self._context = multiprocessing.get_context("spawn")
+        self._admission = threading.BoundedSemaphore(max(1, limits.workers + limits.queue))
+        self._free: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
+        for _ in range(limits.workers):
+            self._free.put(None)  # started on first use
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._generation = 0
+        self.timeouts = 0
+        self._finalizer = weakref.finalize(self, _kill_all, self._all)
+
+    def _start(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_worker_main, args=(child, self.factory, self.limits), daemon=True
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        if not parent.poll(WORKER_START_TIMEOUT):
+            worker.kill()
+            raise StoreError("a query worker did not start")
+        try:
+            parent.recv()
+        except (EOFError, OSError):
+            worker.kill()
+            raise StoreError("a query worker could not open the store") from None
+        with self._lock:
+            worker.generation = self._generation
+            self._all.append(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+
+    def run(self, task: tuple[Any, ...]) -> object:
+        if not self._admission.acquire(blocking=False):
+            raise QueryBusy(
+                f"too many queries at once (at most {self.limits.workers} running and "
+                f"{self.limits.queue} waiting); retry shortly"
+            )
+        try:
+            try:
+                worker = self._free.get(timeout=self.limits.timeout)
+            except queue.Empty:
+                raise QueryBusy("every query worker stayed busy; retry shortly") from None
+            try:
+                if worker is not None and worker.generation != self._generation:
+                    self._retire(worker)
+                    worker = None
+                if worker is None:
+                    worker = self._start()
+                reply = self._exchange(worker, task)
+            except BaseException:
+                if worker is not None:
+                    self._retire(worker)
+                self._free.put(None)
+                raise
+            self._free.put(worker)
+        finally:
+            self._admission.release()
+        status, value = reply
+        if status == "error":
+            assert isinstance(value, Exception)  # noqa: S101 (workers send exceptions)
+            raise value
+        return value
+
+    def _exchange(self, worker: _Worker, task: tuple[Any, ...]) -> tuple[str, object]:
+        started = time.monotonic()
+        try:
+            worker.conn.send(task)
+            if worker.conn.poll(self.limits.timeout):
+                reply: tuple[str, object] = worker.conn.recv()
+                return reply
+        except (EOFError, OSError):
+            raise StoreError(
+                "the query stopped its worker (too much memory?) and was abandoned"
+            ) from None
+        self.timeouts += 1
+        log.warning("query stopped after %.1f s (time limit)", time.monotonic() - started)
+        raise QueryTimeout(
+            f"the query ran longer than the time limit of {self.limits.timeout:g} s and was "
+            "stopped; narrow it or add LIMIT"
+        )
+
+    def warm(self) -> None:
+        """Start every worker now (not on the first queries)."""
+        started: list[_Worker | None] = []
+        while True:
+            try:
+                started.append(self._free.get_nowait())
+            except queue.Empty:
+                break
+        try:
+            for i, worker in enumerate(started):
+                if worker is None:
+                    started[i] = self._start()
+        finally:
+            for worker in started:
+                self._free.put(worker)
+
+    def restart(self) -> None:
+        """Workers reopen the store before their next task (after an update in place)."""
+        with self._lock:
+            self._generation += 1
+
+    def close(self) -> None:
+        """Stop every worker; the pool starts new ones if it is used again."""
+        _kill_all(self._all)
+        self.restart()
+
+    @property
+    def alive(self) -> int:
+        return sum(1 for w in self._all if w.process.is_alive())
+
+    def pids(self) -> list[int]:
+        return [w.process.pid for w in self._all if w.process.pid is not None]
+
+
+def store_factory(store: GraphStore) -> Callable[[], GraphStore] | None:
+    """A picklable recipe that opens `store` again in a worker, or None for unknown kinds."""
+    if isinstance(store, GuardedStore):
+        return store_factory(store.inner)
+    if isinstance(store, EmbeddedStore):
+        return functools.partial(EmbeddedStore, store.root, store.keep_versions, store.in_memory)
+    if isinstance(store, RemoteStore):
+        return functools.partial(
+            RemoteStore,
+            store.query_url,
+            store.update_url,
+            store.graph_store_url,
+            store.user,
+            store.password,
+            store.timeout,
+        )
+    return None
+
+
+class GuardedStore(GraphStore):
+    """A store whose queries run in the worker pool, under `QueryLimits`.
+
+    Stores it cannot reopen in a worker (or `workers=0`) run queries in-process with the row,
+    size and federation limits but without a time limit.
+    """
+
+    def __init__(self, inner: GraphStore, limits: QueryLimits) -> None:
+        self.inner = inner
+        self.limits = limits
+        factory = store_factory(inner) if limits.workers > 0 else None
+        self.pool = QueryPool(factory, limits) if factory is not None else None
+
+    # Delegated: these are bounded by the graph, not by the request.
+    @property
+    def location(self) -> str:
+        return self.inner.location
+
+    def replace(self, graph: Graph) -> str:
+        version = self.inner.replace(graph)
+        if self.pool is not None:
+            self.pool.restart()
+        return version
+
+    def update(self, sparql: str) -> None:
+        check_federation(sparql, self.limits.federation_allow, update=True)
+        self.inner.update(sparql)
+        if self.pool is not None:
+            self.pool.restart()
+
+    def version(self) -> str | None:
+        return self.inner.version()
+
+    def dump(self, media_type: str) -> bytes:
+        return self.inner.dump(media_type)
+
+    def triple_count(self) -> int:
+        return self.inner.triple_count()
+
+    def execute(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Identifier] | None = None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        base_iri: str | None = None,
+    ) -> RawResult:
+        """Raw pyoxigraph results cannot leave a worker: in-process, for trusted callers only."""
+        return self.inner.execute(sparql, bindings, default_graphs, named_graphs, base_iri)
+
+    # Guarded: every query.
+    def _run(self, task: tuple[Any, ...]) -> object:
+        if self.pool is None:
+            return run_task(self.inner, task, self.limits)
+        return self.pool.run(task)
+
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+        value = self._run(("query", sparql, dict(bindings) if bindings else None))
+        if isinstance(value, tuple) and value and value[0] == "graph":
+            graph = Graph()
+            for triple in value[1]:
+                graph.add(triple)
+            return graph
+        assert isinstance(value, SelectResult | bool)  # noqa: S101 (see _converted)
+        return value
+
+    def query_serialized(
+        self,
+        sparql: str,
+        choose: MediaChooser,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        base_iri: str | None = None,
+    ) -> SerializedResult:
+        """The answer serialised in a worker, in the media type `choose` picks for its kind."""
+        media: dict[ResultKind, str | None] = {}
+        refusals: dict[ResultKind, Exception] = {}
+        for kind in ResultKind:
+            try:
+                media[kind] = choose(kind)
+            except Exception as error:  # e.g. 406: raised only if the query has this kind
+                media[kind] = None
+                refusals[kind] = error.with_traceback(None)
+        task = ("serialized", sparql, media, list(default_graphs), list(named_graphs), base_iri)
+        value = self._run(task)
+        kind, media_type, body = cast(tuple[ResultKind, str | None, bytes], value)
+        if media_type is None:
+            raise refusals[kind]
+        return SerializedResult(kind, media_type, body)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
