@@ -265,7 +265,12 @@ def serve(
     if isinstance(store, EmbeddedStore) and store.in_memory:
         store.triple_count()  # load the in-memory copy now, not on the first request
     typer.echo(f"serving graph version {store.version()} on http://{host}:{port}/", err=True)
-    uvicorn.run(create_app(store=store), host=host, port=port, log_level="warning")
+    api = create_app(store=store)
+    pool = getattr(api.state.store, "pool", None)
+    if pool is not None:
+        pool.warm()  # query workers ready before the first request (wcokg.store.guarded)
+    # No `Server:` header: it would name the library (SECURITY.md).
+    uvicorn.run(api, host=host, port=port, log_level="warning", server_header=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

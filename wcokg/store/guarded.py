@@ -403,7 +403,8 @@ class QueryPool:
             )
         try:
             try:
-                worker = self._free.get(timeout=self.limits.timeout)
+                # Each running query ends within the time limit (plus killing and restarting).
+                worker = self._free.get(timeout=self.limits.timeout * 1.5 + 2)
             except queue.Empty:
                 raise QueryBusy("every query worker stayed busy; retry shortly") from None
             try:
