@@ -23,10 +23,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import multiprocessing
 import queue
 import re
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 import weakref
@@ -306,9 +308,10 @@ def run_task(store: GraphStore, task: tuple[Any, ...], limits: QueryLimits) -> o
     raise ValueError(f"unknown task {kind!r}")
 
 
-def _worker_main(conn: Connection, factory: Callable[[], GraphStore], limits: QueryLimits) -> None:
-    """A worker: open the store, then answer tasks until the pipe closes."""
+def _worker_main(conn: Connection) -> None:
+    """A worker: receive how to open the store, open it, then answer tasks until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops its workers itself
+    factory, limits = conn.recv()
     store = factory()
     conn.send(("ready", None))
     while True:
@@ -332,17 +335,27 @@ def _worker_main(conn: Connection, factory: Callable[[], GraphStore], limits: Qu
 
 
 class _Worker:
-    def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection) -> None:
+    """A worker process (`python -m wcokg.store.guarded FD`) and its end of a socket pair.
+
+    A plain subprocess rather than multiprocessing: spawning with multiprocessing re-imports
+    the parent's `__main__`, which breaks in scripts without a `__main__` guard.
+    """
+
+    def __init__(self, process: subprocess.Popen[bytes], conn: Connection) -> None:
         self.process = process
         self.conn = conn
         self.generation = 0
 
+    def is_alive(self) -> bool:
+        return self.process.poll() is None
+
     def kill(self) -> None:
         with contextlib.suppress(OSError):
             self.conn.close()
-        if self.process.is_alive():
+        if self.is_alive():
             self.process.kill()
-        self.process.join(timeout=5)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
 
 
 def _kill_all(workers: list[_Worker]) -> None:
@@ -357,7 +370,6 @@ class QueryPool:
     def __init__(self, factory: Callable[[], GraphStore], limits: QueryLimits) -> None:
         self.factory = factory
         self.limits = limits
-        self._context = multiprocessing.get_context("spawn")
         self._admission = threading.BoundedSemaphore(max(1, limits.workers + limits.queue))
         self._free: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
         for _ in range(limits.workers):
@@ -369,13 +381,21 @@ class QueryPool:
         self._finalizer = weakref.finalize(self, _kill_all, self._all)
 
     def _start(self) -> _Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(
-            target=_worker_main, args=(child, self.factory, self.limits), daemon=True
-        )
-        process.start()
-        child.close()
+        ours, theirs = socket.socketpair()
+        with theirs:
+            process = subprocess.Popen(  # noqa: S603 (this interpreter, this module)
+                [sys.executable, "-m", "wcokg.store.guarded", str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # a Ctrl-C on the terminal goes to the parent only
+            )
+        parent = Connection(ours.detach())
         worker = _Worker(process, parent)
+        try:
+            parent.send((self.factory, self.limits))
+        except OSError:
+            worker.kill()
+            raise StoreError("a query worker did not start") from None
         if not parent.poll(WORKER_START_TIMEOUT):
             worker.kill()
             raise StoreError("a query worker did not start")
@@ -474,10 +494,10 @@ class QueryPool:
 
     @property
     def alive(self) -> int:
-        return sum(1 for w in self._all if w.process.is_alive())
+        return sum(1 for w in self._all if w.is_alive())
 
     def pids(self) -> list[int]:
-        return [w.process.pid for w in self._all if w.process.pid is not None]
+        return [w.process.pid for w in self._all]
 
 
 def store_factory(store: GraphStore) -> Callable[[], GraphStore] | None:
@@ -592,3 +612,10 @@ class GuardedStore(GraphStore):
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
+
+
+if __name__ == "__main__":
+    # Through the imported module, so the classes a worker pickles are the parent's.
+    from wcokg.store import guarded
+
+    guarded._worker_main(Connection(int(sys.argv[1])))
