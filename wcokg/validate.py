@@ -9,10 +9,12 @@ Speed. pyshacl evaluates a SHACL-SPARQL constraint once per focus node at ~10 ms
 rewrites and re-parses the query for every node); on the seed that was 1.4 s of 2.5 s for the
 uniqueness and reporting-line checks alone, and it grows with every activity. So by default
 (``fast=True``) the ``sh:sparql`` constraints are taken out of the shapes graph handed to pyshacl
-and run here instead: the same query text from the same shape, parsed once, over the same target
-nodes, with ``$this`` pre-bound - the results carry the same shape, constraint, severity and
-message. The shapes files stay the one definition; ``fast=False`` runs everything in pyshacl
-(tests check both modes agree).
+and run here instead: the same query text from the same shape, once, on an in-memory pyoxigraph
+copy of the data, keeping the rows of the shape's target nodes - the results carry the same
+shape, constraint, severity and message. The shapes files stay the one definition;
+``fast=False`` runs everything in pyshacl (tests check both modes agree). In the same mode,
+SPARQL-based targets are evaluated once and property shapes get their node shape's targets, so
+pyshacl validates each property shape once rather than once per focus node.
 """
 
 from __future__ import annotations
