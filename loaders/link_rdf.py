@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from wcokg.loaders.rdf import new_graph
+from wcokg.loaders.rdf import add_flag, new_graph
 from wcokg.loaders.records import Flag, Link, Meeting, NewsItem, Outcome
 from wcokg.namespaces import WCOKG, Minter, slug
 
@@ -57,15 +57,7 @@ def links_graph(links: Sequence[Link], minter: Minter) -> Graph:
 
 def _flag(g: Graph, node: URIRef, flag: Flag, counts: dict[URIRef, int], segment: str) -> None:
     counts[node] = counts.get(node, 0) + 1
-    f = URIRef(f"{node}/{segment}/{counts[node]}")
-    g.add((node, WCOKG.flag, f))
-    g.add((f, RDF.type, WCOKG.Flag))
-    g.add((f, WCOKG.flagCode, Literal(flag.code)))
-    g.add((f, RDFS.comment, Literal(flag.message, lang="en")))
-    if flag.value:
-        g.add((f, WCOKG.flaggedValue, Literal(flag.value)))
-    if flag.column:
-        g.add((f, WCOKG.column, Literal(flag.column)))
+    add_flag(g, node, URIRef(f"{node}/{segment}/{counts[node]}"), flag)
 
 
 def activity_flags_graph(flags: Sequence[tuple[str, str, Flag]], minter: Minter) -> Graph:

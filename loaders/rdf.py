@@ -285,12 +285,16 @@ def _extract(
 
 def _flags(g: Graph, node: URIRef, flags: list[Flag]) -> None:
     for index, flag in enumerate(flags, start=1):
-        f = URIRef(f"{node}/flag/{index}")
-        g.add((node, WCOKG.flag, f))
-        g.add((f, RDF.type, WCOKG.Flag))
-        g.add((f, WCOKG.flagCode, Literal(flag.code)))
-        g.add((f, RDFS.comment, Literal(flag.message, lang="en")))
-        if flag.value:
-            g.add((f, WCOKG.flaggedValue, Literal(flag.value)))
-        if flag.column:
-            g.add((f, WCOKG.column, Literal(flag.column)))
+        add_flag(g, node, URIRef(f"{node}/flag/{index}"), flag)
+
+
+def add_flag(g: Graph, node: URIRef, iri: URIRef, flag: Flag) -> None:
+    """Attach one loader flag to `node` as a wcokg:Flag resource named `iri`."""
+    g.add((node, WCOKG.flag, iri))
+    g.add((iri, RDF.type, WCOKG.Flag))
+    g.add((iri, WCOKG.flagCode, Literal(flag.code)))
+    g.add((iri, RDFS.comment, Literal(flag.message, lang="en")))
+    if flag.value:
+        g.add((iri, WCOKG.flaggedValue, Literal(flag.value)))
+    if flag.column:
+        g.add((iri, WCOKG.column, Literal(flag.column)))
