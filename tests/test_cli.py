@@ -7,23 +7,16 @@ import io
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from clirunner import run_wcokg
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "sources" / "ptc-work-programme-2022-2025.md"
 
 
 def wcokg(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "WCOKG_STORE": str(store)}
-    return subprocess.run(
-        [sys.executable, "-m", "wcokg.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    return run_wcokg(store, *args)
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,13 @@ the VALUES binding both stores use, and the `wcokg` command run unchanged agains
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from clirunner import run_wcokg
 from rdflib import BNode, Graph, Literal, URIRef
 
 from wcokg.errors import QueryError, StoreError
@@ -115,13 +114,7 @@ def test_without_a_graph_store_url_the_build_is_one_update(oxigraph_server: Any)
 
 
 def wcokg(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wcokg.cli", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        timeout=120,
-    )
+    return run_wcokg(None, *args, env=env, timeout=120)
 
 
 @pytest.fixture(scope="module")

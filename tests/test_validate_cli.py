@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from clirunner import run_wcokg
 from rdflib import Graph
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "sources" / "ptc-work-programme-2022-2025.md"
 
 
 def wcokg(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "WCOKG_STORE": str(store)}
-    return subprocess.run(
-        [sys.executable, "-m", "wcokg.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    return run_wcokg(store, *args)
 
 
 @pytest.fixture(scope="module")
