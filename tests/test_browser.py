@@ -19,6 +19,7 @@ from wcokg.settings import Settings
 from wcokg.store import EmbeddedStore
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+TIMEOUT_MS = 90_000  # generous: CI shares two cores with the server under test
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 ARGS = [
     "--headless",
@@ -52,6 +53,7 @@ def browser() -> Iterator[object]:
 
 def test_home_to_activity_with_dependency_picture(server: str, browser: object) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page.set_default_timeout(TIMEOUT_MS)
     page.goto(server + "/")
     assert page.locator("h1").inner_text().startswith("WCO work programmes")
     assert page.locator("svg.bars").count() == 4
@@ -76,6 +78,7 @@ def test_home_to_activity_with_dependency_picture(server: str, browser: object) 
 
 def test_console_runs_a_named_query(server: str, browser: object) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page.set_default_timeout(TIMEOUT_MS)
     page.goto(server + "/console")
     card = page.locator("#q-instrument-feeders")
     card.get_by_role("button", name="Run instrument-feeders").click()
@@ -95,6 +98,7 @@ def test_console_runs_a_named_query(server: str, browser: object) -> None:
 
 def test_narrow_screen(server: str, browser: object) -> None:
     page = browser.new_page(viewport={"width": 375, "height": 800})  # type: ignore[attr-defined]
+    page.set_default_timeout(TIMEOUT_MS)
     page.goto(server + "/wp/ptc-2022-2025/activity/I-1")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"page scrolls sideways on a phone ({width}px)"
