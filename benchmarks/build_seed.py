@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -18,37 +17,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from report import commit, machine, write_block
+
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 5.0
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kb = int(meminfo.read_text().split()[1])
-        memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}){memory}, Python {platform.python_version()}"
-
-
-def commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def run_once() -> float:
@@ -62,18 +34,6 @@ def run_once() -> float:
             capture_output=True,
         )
         return time.perf_counter() - start
-
-
-def write_results(section: str) -> None:
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    begin, end = "<!-- build-seed:begin -->", "<!-- build-seed:end -->"
-    block = f"{begin}\n{section}\n{end}"
-    if begin in text:
-        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text)
 
 
 def main() -> None:
@@ -92,7 +52,7 @@ def main() -> None:
         "- command: `.venv/bin/python benchmarks/build_seed.py`"
     )
     print(section)
-    write_results(section)
+    write_block("build-seed", section)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_seed import commit, machine  # noqa: E402
+from report import commit, machine, write_block  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -319,20 +319,8 @@ def run(base: str, server: subprocess.Popen[bytes], args: argparse.Namespace) ->
     for error in tally.errors[:20]:
         print("error:", error, file=sys.stderr)
     if not args.no_write:
-        write_results(section)
+        write_block("load-test", section)
     return 0 if ok else 1
-
-
-def write_results(section: str) -> None:
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    begin, end = "<!-- load-test:begin -->", "<!-- load-test:end -->"
-    block = f"{begin}\n{section}\n{end}"
-    if begin in text:
-        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text)
 
 
 if __name__ == "__main__":

@@ -43,12 +43,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import generate  # noqa: E402
-from build_seed import commit, machine  # noqa: E402
+from report import commit, machine, write_block  # noqa: E402
 
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 WORK = ROOT / "var" / "bench"
-BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 WCOKG = "https://w3id.org/wcokg/ontology#"
 PATH_QUERY = """PREFIX wcokg: <https://w3id.org/wcokg/ontology#>
@@ -771,17 +770,6 @@ def report(data: dict, quick: bool, notes: str) -> str:
     return "\n".join(lines)
 
 
-def write_results(section: str) -> None:
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    block = f"{BEGIN}\n{section}\n{END}"
-    if BEGIN in text:
-        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smoke run: 1x and 10x, short loads")
@@ -813,7 +801,7 @@ def main() -> None:
     if args.report_only:
         data = json.loads((WORK / "results.json").read_text())
         notes = notes_path.read_text() if notes_path.exists() else ""
-        write_results(report(data, data.get("quick", False), notes))
+        write_block("bench", report(data, data.get("quick", False), notes))
         return
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed for the HTTP figures: apt-get install wrk")
@@ -895,7 +883,7 @@ def main() -> None:
     section = report(data, quick, notes)
     print(section)
     if not args.no_write:
-        write_results(section)
+        write_block("bench", section)
     log("done")
 
 

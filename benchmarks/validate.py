@@ -22,7 +22,7 @@ from rdflib import Graph, URIRef
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_seed import commit, machine  # noqa: E402
+from report import commit, machine, write_block  # noqa: E402
 
 from wcokg.build import build_graph, bundled_sources  # noqa: E402
 from wcokg.loaders.rdf import static_graph  # noqa: E402
@@ -64,18 +64,6 @@ def timed(graph: Graph) -> tuple[float, dict[str, int], dict[str, float]]:
 
 def phases_text(phases: dict[str, float]) -> str:
     return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
-
-
-def write_results(section: str) -> None:
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    begin, end = "<!-- validate:begin -->", "<!-- validate:end -->"
-    block = f"{begin}\n{section}\n{end}"
-    if begin in text:
-        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text)
 
 
 def main() -> None:
@@ -124,7 +112,7 @@ def main() -> None:
     section = "\n".join(lines)
     print(section)
     if not args.no_write:
-        write_results(section)
+        write_block("validate", section)
 
 
 if __name__ == "__main__":
