@@ -16,6 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from wcokg.api.services.urls import ONTOLOGY_IRI
+from wcokg.loaders.rdf import new_graph
 from wcokg.namespaces import PREFIXES, WCOKG
 from wcokg.registry import get_query
 from wcokg.store.base import GraphStore
@@ -34,13 +35,6 @@ EXTENSIONS = {
     "application/n-triples": "nt",
     "application/rdf+xml": "rdf",
 }
-
-
-def new_graph() -> Graph:
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True)
-    return graph
 
 
 def describe(store: GraphStore, iri: str, depth: int = 2) -> Graph:
