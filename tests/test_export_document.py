@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import types
 from pathlib import Path
 
 import pytest
@@ -75,13 +74,9 @@ def test_html_has_status_colours_and_no_external_resources(seed_store: EmbeddedS
     assert page.count("<tr id=") == 94
 
 
-def _failing_validator() -> types.SimpleNamespace:
-    def ensure_no_violations(report: object) -> None:
-        raise WcokgError("the graph has 1 SHACL violation(s), e.g. I-1: no title")
-
-    return types.SimpleNamespace(
-        validate_graph=lambda graph: object(), ensure_no_violations=ensure_no_violations
-    )
+def _always_violated(report: object) -> None:
+    """A stand-in for ensure_no_violations that finds a violation in any report."""
+    raise WcokgError("the graph has 1 SHACL violation(s), e.g. I-1: no title")
 
 
 def test_cli_refuses_a_graph_with_violations(
@@ -90,8 +85,7 @@ def test_cli_refuses_a_graph_with_violations(
     from wcokg import cli
 
     monkeypatch.setattr(cli, "open_store", lambda: seed_store)
-    monkeypatch.setattr(guard, "_PASSED", set())
-    monkeypatch.setattr(guard, "_validator", _failing_validator)
+    monkeypatch.setattr(guard, "ensure_no_violations", _always_violated)
     result = CliRunner().invoke(cli.app, ["export", "iati"])
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
@@ -124,8 +118,7 @@ def test_http_exports_with_media_types_and_downloads(
         assert "describedby" in client.get("/export/csv").headers["link"]
         assert client.get("/export/pdf").status_code == 404
         assert client.get("/context.jsonld").json()["@context"]["wcokg"].endswith("ontology#")
-        monkeypatch.setattr(guard, "_PASSED", set())
-        monkeypatch.setattr(guard, "_validator", _failing_validator)
+        monkeypatch.setattr(guard, "ensure_no_violations", _always_violated)
         refused = client.get("/export/ttl")
         assert refused.status_code == 409
         assert refused.headers["content-type"] == "application/problem+json"

@@ -119,15 +119,11 @@ def validate(
     ] = "info",
 ) -> None:
     """Validate the stored graph against the SHACL shapes; exit 1 if it has violations."""
-    from rdflib import Graph
-
-    from wcokg.validate import REPORT_FORMATS, Severity, validate_graph
+    from wcokg.validate import REPORT_FORMATS, Severity, validate_store
 
     _check_format(fmt, REPORT_FORMATS)
     threshold = Severity.parse(severity)
-    graph = Graph()
-    graph.parse(data=open_store().dump("application/n-triples"), format="nt")
-    report = validate_graph(graph)
+    report = validate_store(open_store())
     sys.stdout.write(report.filtered(threshold).render(fmt))
     if not report.conforms:
         raise typer.Exit(1)

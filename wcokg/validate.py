@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import json
 import re
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -39,6 +40,7 @@ from rdflib.term import Node
 
 from wcokg.errors import WcokgError
 from wcokg.namespaces import WCOKG
+from wcokg.store.base import GraphStore
 from wcokg.store.convert import to_oxigraph, to_rdflib
 
 SHAPES_NS = "https://w3id.org/wcokg/shapes#"
@@ -305,6 +307,28 @@ def validate_graph(graph: Graph, *, fast: bool = True) -> ValidationReport:
 
 
 _FREEZE_GC = True
+
+_STORED_LOCK = threading.Lock()
+_STORED: dict[tuple[str, str | None], ValidationReport] = {}
+
+
+def validate_store(store: GraphStore) -> ValidationReport:
+    """The report for the store's current graph, computed once per stored version.
+
+    The CLI, the export guard and the API all ask through here, so a serving process validates
+    each built graph once whoever asks first.
+    """
+    key = (store.location, store.version())
+    with _STORED_LOCK:
+        if key[1] is not None and key in _STORED:
+            return _STORED[key]
+        graph = Graph()
+        graph.parse(data=store.dump("application/n-triples"), format="nt")
+        report = validate_graph(graph)
+        if key[1] is not None:
+            _STORED.clear()
+            _STORED[key] = report
+        return report
 
 
 def _validate(graph: Graph, fast: bool) -> ValidationReport:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import threading
 
-from rdflib import Graph
-
 from wcokg.api.models import Finding, ValidationReport
 from wcokg.errors import WcokgError
 from wcokg.store.base import GraphStore
+from wcokg.validate import validate_store
 
 _lock = threading.Lock()
 _cached: dict[tuple[str, str | None], ValidationReport] = {}
@@ -28,13 +27,7 @@ def report(store: GraphStore) -> ValidationReport:
 
 def _compute(store: GraphStore) -> ValidationReport:
     try:
-        from wcokg.validate import validate_graph
-    except ImportError:  # validation not installed in this build
-        return ValidationReport(available=False, conforms=True, counts={}, findings=[])
-    graph = Graph()
-    try:
-        graph.parse(data=store.dump("application/n-triples"), format="nt")
-        found = validate_graph(graph)
+        found = validate_store(store)
     except (WcokgError, ValueError) as error:
         return ValidationReport(
             available=False,
