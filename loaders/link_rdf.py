@@ -1,6 +1,6 @@
 """RDF for links, meetings, outcomes and news items (loaders/rdf.py keeps the programme itself).
 
-Every link is written twice: the direct triple (``activity wcokg:updates instrument``) for queries,
+Each function writes into the build's graph. Every link is written twice: the direct triple (``activity wcokg:updates instrument``) for queries,
 and a wcokg:LinkAssertion saying how it was made (method, rule, evidence, cited number, flags)
 with PROV-O provenance to the lines it was read from.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from wcokg.loaders.rdf import add_flag, new_graph
+from wcokg.loaders.rdf import add_flag
 from wcokg.loaders.records import Flag, Link, Meeting, NewsItem, Outcome
 from wcokg.namespaces import WCOKG, Minter, slug
 
@@ -24,9 +24,8 @@ def _target(link: Link, minter: Minter) -> URIRef:
     return minter.instrument(link.obj)
 
 
-def links_graph(links: Sequence[Link], minter: Minter) -> Graph:
+def add_links(g: Graph, links: Sequence[Link], minter: Minter) -> None:
     """Direct triples and one LinkAssertion per link."""
-    g = new_graph()
     flag_counts: dict[URIRef, int] = {}
     for link in links:
         subject = minter.activity(link.programme, link.subject)
@@ -52,7 +51,6 @@ def links_graph(links: Sequence[Link], minter: Minter) -> Graph:
             g.add((node, PROV.wasDerivedFrom, URIRef(f"{subject}/source")))
         for flag in link.flags:
             _flag(g, node, flag, flag_counts, "flag")
-    return g
 
 
 def _flag(g: Graph, node: URIRef, flag: Flag, counts: dict[URIRef, int], segment: str) -> None:
@@ -60,17 +58,14 @@ def _flag(g: Graph, node: URIRef, flag: Flag, counts: dict[URIRef, int], segment
     add_flag(g, node, URIRef(f"{node}/{segment}/{counts[node]}"), flag)
 
 
-def activity_flags_graph(flags: Sequence[tuple[str, str, Flag]], minter: Minter) -> Graph:
+def add_activity_flags(g: Graph, flags: Sequence[tuple[str, str, Flag]], minter: Minter) -> None:
     """Flags raised while reading meetings, on the activity whose text raised them."""
-    g = new_graph()
     counts: dict[URIRef, int] = {}
     for programme, activity, flag in flags:
         _flag(g, minter.activity(programme, activity), flag, counts, "meeting-flag")
-    return g
 
 
-def meetings_graph(meetings: Sequence[Meeting], minter: Minter) -> Graph:
-    g = new_graph()
+def add_meetings(g: Graph, meetings: Sequence[Meeting], minter: Minter) -> None:
     for m in meetings:
         node = minter.meeting(m.id)
         g.add((node, RDF.type, WCOKG.Meeting))
@@ -103,14 +98,12 @@ def meetings_graph(meetings: Sequence[Meeting], minter: Minter) -> Graph:
         counts: dict[URIRef, int] = {}
         for flag in m.flags:
             _flag(g, node, flag, counts, "flag")
-    return g
 
 
-def outcomes_graph(
-    outcomes: Sequence[Outcome], minter: Minter, sources: dict[str, URIRef]
-) -> Graph:
+def add_outcomes(
+    g: Graph, outcomes: Sequence[Outcome], minter: Minter, sources: dict[str, URIRef]
+) -> None:
     """Outcomes: meeting, what it concerns, verb, evidence, method (rule) and provenance."""
-    g = new_graph()
     for o in outcomes:
         meeting = minter.meeting(o.meeting)
         if o.subject_kind == "activity" and o.programme:
@@ -130,7 +123,6 @@ def outcomes_graph(
         g.add((node, WCOKG.method, minter.concept("link-method", "rule")))
         g.add((node, RDFS.label, Literal(f"{o.meeting}: {o.verb} {o.subject}")))
         g.add((node, PROV.wasDerivedFrom, derived))
-    return g
 
 
 def _line(g: Graph, source: URIRef, line: int) -> URIRef:
@@ -143,9 +135,9 @@ def _line(g: Graph, source: URIRef, line: int) -> URIRef:
     return extract
 
 
-def news_graph(news: NewsItem, minter: Minter) -> tuple[Graph, URIRef]:
-    """The news item as a source document, its mentions (with the line each is on)."""
-    g = new_graph()
+def add_news(g: Graph, news: NewsItem, minter: Minter) -> URIRef:
+    """The news item as a source document, its mentions (with the line each is on); returns
+    the source document's IRI."""
     source = minter.source(slug(Path(news.source_path).stem))
     g.add((source, RDF.type, WCOKG.SourceDocument))
     g.add((source, DCTERMS.title, Literal(news.title, lang="en")))
@@ -179,4 +171,4 @@ def news_graph(news: NewsItem, minter: Minter) -> tuple[Graph, URIRef]:
         g.add((node, WCOKG.rule, Literal(f"news-mention-{kind}")))
         g.add((node, WCOKG.evidence, Literal(text.strip(), lang="en")))
         g.add((node, PROV.wasDerivedFrom, _line(g, source, line)))
-    return g, source
+    return source

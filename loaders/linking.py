@@ -32,7 +32,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, SKOS
@@ -41,6 +40,7 @@ from rdflib.term import Node
 from wcokg.loaders.lexicon import Lexicon, Match, fold
 from wcokg.loaders.records import Activity, Flag, Link, Programme
 from wcokg.loaders.reference import Reference
+from wcokg.loaders.turtle import bundled_graph
 from wcokg.namespaces import WCOKG
 from wcokg.settings import DEFAULT_BASE
 
@@ -180,8 +180,7 @@ def _stripped(lexicon: Lexicon) -> Lexicon:
 
 @lru_cache(maxsize=4)
 def _instrument_graph() -> Graph:
-    text = (files("wcokg.ontology") / "reference" / INSTRUMENTS_FILE).read_text(encoding="utf-8")
-    return Graph().parse(data=text, format="turtle")
+    return bundled_graph(f"reference/{INSTRUMENTS_FILE}")
 
 
 def load_catalogue(reference: Reference) -> Catalogue:
@@ -574,8 +573,7 @@ def resolve_reference(
 
 def curated_links(programmes: Sequence[Programme], base: str = DEFAULT_BASE) -> list[Link]:
     """Curated assertions (ontology/reference/curated-links.ttl) whose subject is loaded."""
-    text = (files("wcokg.ontology") / "reference" / CURATED_FILE).read_text(encoding="utf-8")
-    graph = Graph().parse(data=text, format="turtle")
+    graph = bundled_graph(f"reference/{CURATED_FILE}")
     known = {(p.id, a.id) for p in programmes for a in p.activities}
     activity_re = re.compile(re.escape(DEFAULT_BASE) + r"wp/([^/]+)/activity/([^/]+)$")
     links = []

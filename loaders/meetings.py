@@ -23,7 +23,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 
 from rdflib import Graph, URIRef
 
@@ -31,6 +30,7 @@ from wcokg.loaders.lexicon import Lexicon, fold
 from wcokg.loaders.linking import sentences, strip_parens
 from wcokg.loaders.records import Flag, Meeting, MeetingMention, Outcome, Programme
 from wcokg.loaders.reference import BODY_BASE, Reference
+from wcokg.loaders.turtle import bundled_graph
 from wcokg.namespaces import WCOKG
 
 MONTHS = {
@@ -162,8 +162,7 @@ SESSIONS_FILE = "sessions.ttl"
 @lru_cache(maxsize=1)
 def bundled_cadences() -> dict[str, Cadence]:
     """The session calendars of ontology/reference/sessions.ttl."""
-    text = (files("wcokg.ontology") / "reference" / SESSIONS_FILE).read_text(encoding="utf-8")
-    return read_cadences(Graph().parse(data=text, format="turtle"))
+    return read_cadences(bundled_graph(f"reference/{SESSIONS_FILE}"))
 
 
 def read_cadences(graph: Graph) -> dict[str, Cadence]:

@@ -11,6 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from wcokg.loaders.records import Activity, Flag, Programme
+from wcokg.loaders.turtle import ONTOLOGY_PACKAGE, bundled_turtle
 from wcokg.namespaces import PREFIXES, WCOKG, Minter, slug
 
 STATUS_CODES = {
@@ -55,36 +56,36 @@ NOT_STATIC = frozenset({"curated-links.ttl"})
 def static_graph(minter: Minter) -> Graph:
     """Ontology, codelists and curated reference data, rebased to the configured IRI base."""
     graph = new_graph()
-    root = files("wcokg.ontology")
-    paths = [root / "wcokg.ttl"]
+    root = files(ONTOLOGY_PACKAGE)
+    paths = ["wcokg.ttl"]
     for folder in ("vocab", "reference"):
         paths += sorted(
-            (
-                p
-                for p in (root / folder).iterdir()
-                if p.name.endswith(".ttl") and p.name not in NOT_STATIC
-            ),
-            key=lambda p: p.name,
+            f"{folder}/{p.name}"
+            for p in (root / folder).iterdir()
+            if p.name.endswith(".ttl") and p.name not in NOT_STATIC
         )
-    for path in paths:
-        graph.parse(data=path.read_text(encoding="utf-8"), format="turtle")
     if minter.base == Minter().base:
+        for path in paths:
+            bundled_turtle(path).add_to(graph)
         return graph
-    rebased = new_graph()
-    for s, p, o in graph:
-        rebased.add(
-            (
-                minter.rebase(s) if isinstance(s, URIRef) else s,
-                p,
-                minter.rebase(o) if isinstance(o, URIRef) else o,
+    for path in paths:  # the files' prefixes name the default base: not bound here
+        for s, p, o in bundled_turtle(path).triples:
+            graph.add(
+                (
+                    minter.rebase(s) if isinstance(s, URIRef) else s,
+                    p,
+                    minter.rebase(o) if isinstance(o, URIRef) else o,
+                )
             )
-        )
-    return rebased
+    return graph
 
 
-def programme_graph(programme: Programme, minter: Minter) -> Graph:
-    """RDF for one programme: activities with milestones, allocations, flags and provenance."""
-    g = new_graph()
+def add_programme(g: Graph, programme: Programme, minter: Minter) -> None:
+    """RDF for one programme: activities with milestones, allocations, flags and provenance.
+
+    Written into the build's graph directly: building a graph per part and adding it (`+=`)
+    cost a second insertion of every triple.
+    """
     wp = minter.programme(programme.id)
     source = minter.source(slug(Path(programme.source_path).stem))
     g.add((wp, RDF.type, WCOKG.WorkProgramme))
@@ -136,7 +137,6 @@ def programme_graph(programme: Programme, minter: Minter) -> Graph:
 
     for activity in programme.activities:
         _activity(g, activity, programme, wp, source, minter)
-    return g
 
 
 def _activity(

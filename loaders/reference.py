@@ -17,6 +17,7 @@ from rdflib.namespace import SKOS
 
 from wcokg.errors import SourceFormatError
 from wcokg.loaders.lexicon import Lexicon, fold
+from wcokg.loaders.turtle import bundled_turtle
 from wcokg.settings import DEFAULT_BASE
 
 REFERENCE_PACKAGE = "wcokg.ontology"
@@ -44,19 +45,18 @@ class Reference:
 
 
 def read_reference_graph() -> Graph:
-    """Parse the three reference files into one new graph."""
+    """The three reference files in one new graph."""
     graph = Graph()
-    folder = files(REFERENCE_PACKAGE) / "reference"
     for name in REFERENCE_FILES:
-        resource = folder / name
+        path = f"reference/{name}"
         try:
-            text = resource.read_text(encoding="utf-8")
+            turtle = bundled_turtle(path)
         except FileNotFoundError as exc:
+            resource = files(REFERENCE_PACKAGE) / path
             raise SourceFormatError(str(resource), "a bundled reference Turtle file") from exc
-        try:
-            graph.parse(data=text, format="turtle", publicID=DEFAULT_BASE)
-        except Exception as exc:  # rdflib raises several parser-specific exceptions
+        except SyntaxError as exc:
             raise SourceFormatError(name, f"valid Turtle ({exc})") from exc
+        turtle.add_to(graph)
     return graph
 
 

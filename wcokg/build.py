@@ -12,11 +12,11 @@ from rdflib import Graph
 
 from wcokg.errors import SourceFormatError
 from wcokg.loaders.link_rdf import (
-    activity_flags_graph,
-    links_graph,
-    meetings_graph,
-    news_graph,
-    outcomes_graph,
+    add_activity_flags,
+    add_links,
+    add_meetings,
+    add_news,
+    add_outcomes,
 )
 from wcokg.loaders.linking import curated_links, link_programme, load_catalogue
 from wcokg.loaders.meetings import (
@@ -30,7 +30,7 @@ from wcokg.loaders.meetings import (
 )
 from wcokg.loaders.news import NEWS_SUFFIXES, attach, mention_activities, read_news
 from wcokg.loaders.programme import load_programme
-from wcokg.loaders.rdf import programme_graph, static_graph
+from wcokg.loaders.rdf import add_programme, static_graph
 from wcokg.loaders.records import Flag, Link, Meeting, NewsItem, Outcome, Programme
 from wcokg.loaders.reference import Reference, load_reference
 from wcokg.namespaces import Minter
@@ -93,7 +93,7 @@ def build_graph(
             ) from error
         programmes.append(programme)
         progress(f"{programme.id}: {len(programme.activities)} rows -> RDF")
-        graph += programme_graph(programme, minter)
+        add_programme(graph, programme, minter)
     report = BuildReport(programmes, graph)
     link_sources(report, news_paths, reference, minter, progress)
     report.counts = summarise(programmes, graph)
@@ -156,15 +156,13 @@ def link_sources(
     report.meetings = index.all()
     report.flags = flags
     g = report.graph
-    g += links_graph(links, minter)
-    g += meetings_graph(report.meetings, minter)
-    g += activity_flags_graph([f for f in flags if f[1]], minter)
+    add_links(g, links, minter)
+    add_meetings(g, report.meetings, minter)
+    add_activity_flags(g, [f for f in flags if f[1]], minter)
     sources = {}
     for news in news_items:
-        news_g, source = news_graph(news, minter)
-        g += news_g
-        sources["news"] = source
-    g += outcomes_graph(outcomes, minter, sources)
+        sources["news"] = add_news(g, news, minter)
+    add_outcomes(g, outcomes, minter, sources)
 
 
 def summarise(programmes: list[Programme], graph: Graph) -> dict[str, int]:
