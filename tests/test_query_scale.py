@@ -35,6 +35,9 @@ REWRITTEN_CASES = {
         for a in ("I-29", "I-23", "I-31", "II-5")
         for d in ("upstream", "downstream")
     ],
+    "activities-feeding": [
+        {"target": t} for t in ("safe-fos-2025", "safe-fos", "data-model", "rkc", "I-23", "nope")
+    ],
 }
 
 
