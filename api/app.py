@@ -25,6 +25,7 @@ from wcokg.api.routers import (
     sparql,
     validation,
 )
+from wcokg.api.services.warmup import Warmer
 from wcokg.api.services.web import STATIC_DIR
 from wcokg.registry import registry
 from wcokg.settings import Settings, get_settings
@@ -33,9 +34,14 @@ from wcokg.store import GraphStore, open_store
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Read the named queries once at start-up, and start with an empty result cache."""
+    """Read the named queries once at start-up, start with empty answer caches, and warm them
+    (and what pages need) in the background (`api.services.warmup`)."""
     registry()
     app.state.cache.clear()
+    if app.state.sparql_cache is not None:
+        app.state.sparql_cache.clear()
+    if app.state.warmer is not None:
+        app.state.warmer.start()
     yield
 
 
@@ -51,6 +57,16 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.store = store or open_store(settings)
     app.state.cache = ResultCache()
+    app.state.sparql_cache = (
+        ResultCache(
+            settings.sparql_cache_entries,
+            settings.sparql_cache_bytes,
+            settings.sparql_cache_entry_bytes,
+        )
+        if settings.sparql_cache
+        else None
+    )
+    app.state.warmer = Warmer(app.state) if settings.warm_up else None
     problems.install(app)
     app.include_router(pages.router)
     app.include_router(sparql.router)

@@ -1,4 +1,4 @@
-"""Dependencies the routers receive: the store, the settings and the named-query cache."""
+"""Dependencies the routers receive: the store, the settings and the answer caches."""
 
 from __future__ import annotations
 
@@ -28,4 +28,13 @@ def get_cache(request: Request) -> ResultCache:
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_sparql_cache(request: Request) -> ResultCache | None:
+    """The `/sparql` answers cache, None when `WCOKG_SPARQL_CACHE` is off."""
+    cache: ResultCache | None = getattr(request.app.state, "sparql_cache", None)
+    return cache
+
+
 CacheDep = Annotated[ResultCache, Depends(get_cache)]
+SparqlCacheDep = Annotated[ResultCache | None, Depends(get_sparql_cache)]

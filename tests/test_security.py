@@ -91,6 +91,9 @@ def served(
         "WCOKG_QUERY_TIMEOUT": "2",
         "WCOKG_QUERY_WORKERS": "2",
         "WCOKG_QUERY_QUEUE": "1",
+        # The pool alone answers these tests: no cached answers, no warm-up queries meanwhile.
+        "WCOKG_SPARQL_CACHE": "0",
+        "WCOKG_WARM_UP": "0",
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "wcokg.cli", "serve", "--port", str(port)],

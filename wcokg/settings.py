@@ -62,8 +62,10 @@ class Settings(BaseSettings):
     """Worker processes running queries (killed and replaced on a timeout); 0 runs queries
     in the serving process, without a time limit."""
 
-    query_queue: int = 8
-    """Queries that may wait for a busy worker; more at once are refused (429)."""
+    query_queue: int = 64
+    """Queries that may wait for a busy worker; more at once are refused (429). Waiting costs
+    nothing (a waiting query waits at most about one time limit), so this is sized for normal
+    concurrency; the runaway protection is the number of workers and the time limit."""
 
     max_result_rows: int = 100_000
     """Most rows (solutions or triples) one answer may have."""
@@ -73,6 +75,24 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = 1024 * 1024
     """Most bytes a request body may have (413 beyond)."""
+
+    # -- answers kept per graph version (README, Settings) --------------------------------------
+
+    sparql_cache: bool = True
+    """Keep `/sparql` answers per graph version (emptied by a new version or an update)."""
+
+    sparql_cache_entries: int = 1024
+    """Most answers the `/sparql` cache keeps (least recently used out)."""
+
+    sparql_cache_bytes: int = 64 * 1024 * 1024
+    """Most bytes the `/sparql` cache keeps in all."""
+
+    sparql_cache_entry_bytes: int = 1024 * 1024
+    """Larger `/sparql` answers are not kept."""
+
+    warm_up: bool = True
+    """At start-up and after a new graph version, compute in a background thread what pages
+    and parameterless named queries need, so that the first requests do not pay for it."""
 
     federation_allow: list[str] = []
     """SPARQL endpoints a query may call with SERVICE (or an update LOAD from); exact IRIs,

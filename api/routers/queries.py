@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from wcokg.api.conneg import VARY, choose_or_406
 from wcokg.api.deps import CacheDep, StoreDep
 from wcokg.api.problems import Problem
+from wcokg.api.services.warmup import Warmer
 from wcokg.errors import QueryError
 from wcokg.output import render, select_records
 from wcokg.registry import NamedQuery, registry
@@ -49,22 +50,31 @@ async def run_query(name: str, request: Request, store: StoreDep, cache: CacheDe
         named.bindings(values)
     except QueryError as error:
         raise Problem(422, "Invalid parameters", str(error)) from None
-    body = await run_in_threadpool(_answer, named, values, store, cache, media_type)
+    warmer = getattr(request.app.state, "warmer", None)
+    body = await run_in_threadpool(answer, named, values, store, cache, media_type, warmer)
     return Response(body, media_type=media_type, headers=VARY)
 
 
-def _answer(
-    named: NamedQuery, values: dict[str, str], store: GraphStore, cache: CacheDep, media_type: str
+def answer(
+    named: NamedQuery,
+    values: dict[str, str],
+    store: GraphStore,
+    cache: CacheDep,
+    media_type: str,
+    warmer: Warmer | None = None,
 ) -> bytes:
     """The serialised answer, from the cache when the graph version has not changed."""
     version = store.version()
+    if warmer is not None:
+        warmer.kick(version)  # a new version: warm the other answers in the background
     key = (named.name, tuple(sorted(values.items())), media_type)
     cached = cache.get(version, key)
     if cached is not None:
         return cached[1]
+    generation = cache.generation
     columns, rows = select_records(named.run(store, values))
     body = render(columns, rows, FORMATS[media_type]).encode("utf-8")
-    cache.put(version, key, (media_type, body))
+    cache.put(version, key, (media_type, body), generation)
     return body
 
 

@@ -46,6 +46,9 @@ def ontology(
 
 def describe(request: Request, iri: str, store: StoreDep, snap: SnapshotDep) -> Response:
     media_type = choose(request, OFFERS)
+    if media_type == "text/html" and iri in snap.by_iri:
+        # An activity's page is made from the snapshot alone: no need for its description.
+        return _activity_page(request, iri, store, snap)
     graph = resources.describe(store, iri)
     if len(graph) == 0:
         if media_type == "text/html":
@@ -73,9 +76,7 @@ def page_for(
     assert isinstance(graph, Graph)  # noqa: S101
     types = resources.types_of(graph, iri)
     if iri in snap.by_iri:
-        return render(
-            request, "activity.html", views.activity(snap, store, snap.by_iri[iri]), headers=VARY
-        )
+        return _activity_page(request, iri, store, snap)
     for body in snap.bodies.values():
         if body.iri == iri:
             return render(request, "body.html", views.body(snap, body.id), headers=VARY)
@@ -90,6 +91,12 @@ def page_for(
             request, "documentation.html", views.documentation(graph, iri, snap), headers=VARY
         )
     return render(request, "resource.html", views.resource(graph, iri, snap), headers=VARY)
+
+
+def _activity_page(request: Request, iri: str, store: StoreDep, snap: SnapshotDep) -> Response:
+    return render(
+        request, "activity.html", views.activity(snap, store, snap.by_iri[iri]), headers=VARY
+    )
 
 
 for _prefix in DEREFERENCEABLE:

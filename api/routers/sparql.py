@@ -14,8 +14,9 @@ from fastapi.concurrency import run_in_threadpool
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, VOID, XSD
 
+from wcokg.api.cache import ResultCache
 from wcokg.api.conneg import VARY, choose_or_406, sparql_chooser
-from wcokg.api.deps import CacheDep, SettingsDep, StoreDep
+from wcokg.api.deps import CacheDep, SettingsDep, SparqlCacheDep, StoreDep
 from wcokg.api.problems import Problem
 from wcokg.settings import Settings
 from wcokg.store.base import GraphStore
@@ -23,6 +24,9 @@ from wcokg.store.formats import (
     BOOLEAN_FORMATS,
     GRAPH_FORMATS,
     SOLUTION_FORMATS,
+    MediaChooser,
+    ResultKind,
+    SerializedResult,
 )
 
 router = APIRouter(tags=["SPARQL"])
@@ -43,19 +47,25 @@ Params = list[tuple[str, str]]
 
 
 @router.get("/sparql", summary="SPARQL query by GET, or the service description without a query")
-async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def sparql_get(
+    request: Request, store: StoreDep, settings: SettingsDep, answers: SparqlCacheDep
+) -> Response:
     params = request.query_params.multi_items()
     if _values(params, "update"):
         raise Problem(400, "Bad request", "SPARQL Update must be sent by POST, not GET")
     queries = _values(params, "query")
     if not queries:
         return await service_description(request, store, settings)
-    return await _query(request, store, _single(queries, "query"), params)
+    return await _query(request, store, answers, _single(queries, "query"), params)
 
 
 @router.post("/sparql", summary="SPARQL query (or update, when enabled) by POST")
 async def sparql_post(
-    request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    cache: CacheDep,
+    answers: SparqlCacheDep,
 ) -> Response:
     media_type, charset = _content_type(request.headers.get("content-type"))
     if charset not in (None, "utf-8", "utf8"):
@@ -74,10 +84,12 @@ async def sparql_post(
         if queries and updates:
             raise Problem(400, "Bad request", "a request carries either a query or an update")
         if updates:
-            return await _update(request, store, settings, cache, _single(updates, "update"))
+            return await _update(
+                request, store, settings, (cache, answers), _single(updates, "update")
+            )
         if not queries:
             raise Problem(400, "Bad request", "the form has no 'query' parameter")
-        return await _query(request, store, _single(queries, "query"), params)
+        return await _query(request, store, answers, _single(queries, "query"), params)
     if media_type in (QUERY, UPDATE):
         text = _utf8(body)
         kind = "query" if media_type == QUERY else "update"
@@ -86,8 +98,8 @@ async def sparql_post(
                 400, "Bad request", f"the {kind} is in the body; no query/update parameter allowed"
             )
         if media_type == QUERY:
-            return await _query(request, store, text, url_params)
-        return await _update(request, store, settings, cache, text)
+            return await _query(request, store, answers, text, url_params)
+        return await _update(request, store, settings, (cache, answers), text)
     raise Problem(
         415,
         "Unsupported Media Type",
@@ -95,9 +107,13 @@ async def sparql_post(
     )
 
 
-async def _query(request: Request, store: GraphStore, text: str, params: Params) -> Response:
+async def _query(
+    request: Request, store: GraphStore, answers: ResultCache | None, text: str, params: Params
+) -> Response:
     result = await run_in_threadpool(
-        store.query_serialized,
+        _answer,
+        store,
+        answers,
         text,
         sparql_chooser(request),
         _values(params, "default-graph-uri"),
@@ -107,15 +123,58 @@ async def _query(request: Request, store: GraphStore, text: str, params: Params)
     return Response(result.body, media_type=result.media_type, headers=VARY)
 
 
+def _answer(
+    store: GraphStore,
+    answers: ResultCache | None,
+    text: str,
+    choose: MediaChooser,
+    default_graphs: list[str],
+    named_graphs: list[str],
+    base_iri: str,
+) -> SerializedResult:
+    """The answer, from the cache when the same request was answered for this graph version.
+
+    The key holds what decides the bytes: the query text, the media type negotiated for each
+    result kind (the kind is known only once the query is parsed), the dataset and the base.
+    """
+    if answers is None:
+        return store.query_serialized(text, choose, default_graphs, named_graphs, base_iri)
+    version = store.version()
+    key = (text, _negotiated(choose), tuple(default_graphs), tuple(named_graphs), base_iri)
+    found = answers.get(version, key)
+    if found is not None:
+        return SerializedResult(ResultKind.SOLUTIONS, found[0], found[1])  # kind unused
+    generation = answers.generation  # read after `get`, which empties it on a new version
+    result = store.query_serialized(text, choose, default_graphs, named_graphs, base_iri)
+    answers.put(version, key, (result.media_type, result.body), generation)
+    return result
+
+
+def _negotiated(choose: MediaChooser) -> tuple[str | None, ...]:
+    chosen: list[str | None] = []
+    for kind in ResultKind:
+        try:
+            chosen.append(choose(kind))
+        except Problem:  # 406 for this kind: raised again if the query has this kind
+            chosen.append(None)
+    return tuple(chosen)
+
+
 async def _update(
-    request: Request, store: GraphStore, settings: Settings, cache: CacheDep, text: str
+    request: Request,
+    store: GraphStore,
+    settings: Settings,
+    caches: tuple[ResultCache, ResultCache | None],
+    text: str,
 ) -> Response:
     _authorise(request, settings)
     params = request.query_params
     if params.getlist("using-graph-uri") or params.getlist("using-named-graph-uri"):
         raise Problem(400, "Bad request", "using-graph-uri/using-named-graph-uri not supported")
     await run_in_threadpool(store.update, text)
-    cache.clear()
+    for cache in caches:
+        if cache is not None:
+            cache.clear()
     return Response(status_code=204)
 
 

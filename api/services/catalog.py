@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from rdflib.term import Identifier
 
@@ -39,6 +40,8 @@ from wcokg.api.services.urls import local_url
 from wcokg.registry import get_query
 from wcokg.store.base import GraphStore
 from wcokg.table import activity_rows
+
+T = TypeVar("T")
 
 FEED_PROPERTIES = ("feeds", "produces", "updates", "maintains", "promotes")
 STATUS_ORDER = ("Not started", "In progress", "Postponed", "Completed")
@@ -67,6 +70,19 @@ class Snapshot:
     meetings: dict[str, Meeting] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     calendar: dict[str, list[int]] = field(default_factory=dict)
+    derived: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What pages compute from this version (page contexts, embedded JSON-LD), kept with it."""
+    _derived_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` once for this graph version (its value is shared: do not change it)."""
+        try:
+            return self.derived[key]
+        except KeyError:
+            pass
+        value = compute()
+        with self._derived_lock:
+            return self.derived.setdefault(key, value)
 
     def current(self) -> list[Activity]:
         return [a for a in self.activities.values() if a.revision != "deleted"]
@@ -80,6 +96,7 @@ class Catalog:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._building = threading.Lock()  # one build at a time: others wait and share it
         self._cached: dict[tuple[int, str, str | None, str, date], Snapshot] = {}
 
     def snapshot(self, store: GraphStore, base: str, today: date | None = None) -> Snapshot:
@@ -90,10 +107,15 @@ class Catalog:
             found = self._cached.get(key)
         if found is not None:
             return found
-        snapshot = build_snapshot(store, version, base, today)
-        with self._lock:
-            self._cached = {k: v for k, v in self._cached.items() if k[:2] != key[:2]}
-            self._cached[key] = snapshot
+        with self._building:
+            with self._lock:
+                found = self._cached.get(key)
+            if found is not None:  # built meanwhile (by the warm-up or another request)
+                return found
+            snapshot = build_snapshot(store, version, base, today)
+            with self._lock:
+                self._cached = {k: v for k, v in self._cached.items() if k[:2] != key[:2]}
+                self._cached[key] = snapshot
         return snapshot
 
 

@@ -110,6 +110,11 @@ def home(snap: Snapshot, store: GraphStore) -> dict[str, Any]:
 
 
 def activity(snap: Snapshot, store: GraphStore, item: Activity) -> dict[str, Any]:
+    """The activity page's context, computed once per graph version (pages only read it)."""
+    return snap.remember(("activity-page", item.iri), lambda: _activity(snap, store, item))
+
+
+def _activity(snap: Snapshot, store: GraphStore, item: Activity) -> dict[str, Any]:
     full = item.model_copy(update={"provenance": catalog.provenance(store, item)})
     view = pictures.dependency_view(snap, item, "both", 2)
     groups: dict[str, list[Any]] = {
@@ -143,8 +148,49 @@ def activity(snap: Snapshot, store: GraphStore, item: Activity) -> dict[str, Any
         "meetings": snap.meetings,
         "findings": findings,
         "bodies": snap.bodies,
-        "schema_org": schema_org(store, item.iri),
+        "schema_org": schema_org_of(snap, store, item.iri),
     }
+
+
+def schema_org_of(snap: Snapshot, store: GraphStore, iri: str) -> Markup | None:
+    """The activity's schema.org JSON-LD, from one schema.org view of the whole programme per
+    graph version (`activity_jsonld` reads the whole programme for each activity: ~200 ms)."""
+    documents = snap.remember("schema-org", lambda: schema_org_all(store))
+    if documents is None:
+        return schema_org(store, iri)
+    return documents.get(iri)  # none for a struck-out row, as activity_jsonld
+
+
+def schema_org_all(store: GraphStore) -> dict[str, Markup] | None:
+    """What `schema_org(store, iri)` gives, for every activity at once (None if unavailable)."""
+    try:
+        from wcokg.export.schemaorg import CONTEXT, schemaorg_document
+    except ImportError:
+        return None
+    try:
+        nodes = schemaorg_document(store)["@graph"]
+    except Exception:  # noqa: BLE001 - the pages must not fail over their embedded metadata
+        return None
+    organizations = {n["@id"]: n for n in nodes if n.get("@type") == "Organization"}
+
+    def inline(ref: Any) -> Any:  # as activity_jsonld: the bodies it names, inline
+        if isinstance(ref, dict) and set(ref) == {"@id"}:
+            found = organizations.get(ref["@id"])
+            if found is not None:
+                return {k: v for k, v in found.items() if k != "parentOrganization"}
+        return ref
+
+    documents: dict[str, Markup] = {}
+    for found in nodes:
+        if found.get("@type") != "Project":
+            continue
+        node = dict(found)
+        for key in ("parentOrganization", "member"):
+            if key in node:
+                value = node[key]
+                node[key] = [inline(v) for v in value] if isinstance(value, list) else inline(value)
+        documents[node["@id"]] = _script_json({"@context": CONTEXT, **node})
+    return documents
 
 
 def schema_org(store: GraphStore, iri: str) -> Markup | None:
@@ -157,6 +203,10 @@ def schema_org(store: GraphStore, iri: str) -> Markup | None:
         data = activity_jsonld(store, iri)
     except Exception:  # noqa: BLE001 - the page must not fail over its embedded metadata
         return None
+    return _script_json(data)
+
+
+def _script_json(data: Any) -> Markup:
     text = json.dumps(data, ensure_ascii=False, indent=1)
     return Markup(text.replace("<", "\\u003c"))  # noqa: S704 (JSON with '<' escaped)
 

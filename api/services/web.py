@@ -45,7 +45,11 @@ SHORT_NAMES: dict[str, str] = {
 
 def get_snapshot(store: StoreDep, settings: SettingsDep, request: Request) -> Snapshot:
     today = getattr(request.app.state, "today", None)
-    return snapshot(store, settings.base, today if isinstance(today, date) else None)
+    found = snapshot(store, settings.base, today if isinstance(today, date) else None)
+    warmer = getattr(request.app.state, "warmer", None)
+    if warmer is not None:
+        warmer.kick(found.version)  # a new version: warm the rest in the background
+    return found
 
 
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]

@@ -9,7 +9,9 @@ other workers keep answering meanwhile.
 The same place enforces the other query limits:
 
 - concurrency: at most `workers` queries run at once and `queue` more wait (at most one time
-  limit) for a worker; beyond that `QueryBusy` at once, not a pile-up;
+  limit) for a worker; beyond that `QueryBusy` at once, not a pile-up. Waiting costs nothing
+  (a blocked thread), so the default queue is sized for normal concurrency (64), and the
+  protection against runaway queries is the few workers and the time limit;
 - result size: at most `max_rows` rows (solutions or triples) and `max_bytes` serialised bytes;
 - federation: `SERVICE` (which pyoxigraph evaluates by calling the target over HTTP) only to
   the IRIs of the allow-list; checked in the worker, by parsing, before evaluation.
@@ -83,7 +85,7 @@ class QueryLimits:
 
     timeout: float = 10.0
     workers: int = 3
-    queue: int = 8
+    queue: int = 64
     max_rows: int = 100_000
     max_bytes: int = 32 * 1024 * 1024
     federation_allow: tuple[str, ...] = ()

@@ -1,0 +1,86 @@
+"""Work kept out of the request path: what the first requests after start-up or after a new
+graph version would otherwise pay for, computed in a background thread.
+
+Warmed, in this order: the snapshot every page reads, the SHACL report, the schema.org JSON-LD
+the activity pages embed, and the answers of the named queries that take no parameter (JSON, in
+the named-query cache). Queries go through the store as any request's do (worker pool, time
+limit). A failure is logged and never reaches start-up or a request (`WCOKG_WARM_UP=0` turns
+the warm-up off).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import date
+from typing import Any
+
+from wcokg.api.cache import ResultCache
+from wcokg.api.services import catalog, validation, views
+from wcokg.registry import registry
+from wcokg.store.base import GraphStore
+
+log = logging.getLogger(__name__)
+
+
+class Warmer:
+    """Warms one version at a time, in one daemon thread; `kick` never waits."""
+
+    def __init__(self, state: Any) -> None:
+        self.state = state  # the app's state: store, settings, cache, today (read when warming)
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._warmed: object = object()  # no version yet
+        self.runs = 0
+
+    def kick(self, version: str | None) -> None:
+        """Warm `version` in the background unless it is warm or a warm-up is running."""
+        if version != self._warmed:
+            self.start()
+
+    def start(self) -> None:
+        """Warm the current version in the background unless a warm-up is running."""
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._thread = threading.Thread(target=self._run, name="wcokg-warm-up", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        store: GraphStore = self.state.store
+        try:
+            for _ in range(3):  # again when the version moved on meanwhile, a few times at most
+                version = store.version()
+                if version == self._warmed:
+                    return
+                self.warm(store)
+                self._warmed = version
+                self.runs += 1
+        except Exception:  # logged only: a warm-up must never fail the server
+            log.warning("warm-up stopped", exc_info=True)
+
+    def warm(self, store: GraphStore) -> None:
+        today = getattr(self.state, "today", None)
+        base = self.state.settings.base
+        snap = catalog.snapshot(store, base, today if isinstance(today, date) else None)
+        validation.report(store)
+        snap.remember("schema-org", lambda: views.schema_org_all(store))
+        warm_named_queries(store, self.state.cache)
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for a running warm-up (tests)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+
+def warm_named_queries(store: GraphStore, cache: ResultCache) -> None:
+    from wcokg.api.routers.queries import answer
+
+    for named in registry().values():
+        if named.params:
+            continue
+        try:
+            answer(named, {}, store, cache, "application/json")
+        except Exception as error:  # noqa: BLE001 - the request will report it, not the warm-up
+            log.info("warm-up: query %s failed (%s)", named.name, type(error).__name__)
