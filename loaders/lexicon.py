@@ -28,7 +28,8 @@ class Lexicon:
     """Maps aliases (labels, acronyms, alternative names) to ids; longest alias wins."""
 
     def __init__(self, aliases: Mapping[str, str]) -> None:
-        self.aliases: dict[str, str] = {fold(a): i for a, i in aliases.items() if fold(a)}
+        folded = ((fold(a), i) for a, i in aliases.items())
+        self.aliases: dict[str, str] = {f: i for f, i in folded if f}
         ordered = sorted(self.aliases, key=len, reverse=True)
         alternation = "|".join(re.escape(a) for a in ordered) or r"(?!x)x"
         self._pattern = re.compile(rf"(?<![\w/])(?:{alternation})(?![\w])")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,6 +70,20 @@ def build_graph(
     sources: list[Path], minter: Minter, progress: Callable[[str], None] = lambda _: None
 ) -> BuildReport:
     """Load every source and return the graph; raises SourceFormatError on bad input."""
+    # Nearly everything a build allocates lives on in the graph, so the cyclic garbage collector
+    # finds nothing to free; paused, it no longer walks the growing graph (~0.1 s on the seed).
+    if not gc.isenabled():
+        return _build_graph(sources, minter, progress)
+    gc.disable()
+    try:
+        return _build_graph(sources, minter, progress)
+    finally:
+        gc.enable()
+
+
+def _build_graph(
+    sources: list[Path], minter: Minter, progress: Callable[[str], None]
+) -> BuildReport:
     if not sources:
         raise SourceFormatError("(no sources)", "expected at least one work-programme document")
     news_paths = [p for p in sources if p.name.endswith(NEWS_SUFFIXES)]
