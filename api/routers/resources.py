@@ -8,6 +8,8 @@ JSON-LD, N-Triples and RDF/XML by Accept (q-values) or `?format=ttl|jsonld|nt|rd
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
 
 from wcokg.api.conneg import VARY
 from wcokg.api.deps import SettingsDep, StoreDep
@@ -30,11 +32,21 @@ RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-def dereference(
+async def dereference(
     rest: str, request: Request, store: StoreDep, settings: SettingsDep, snap: SnapshotDep
 ) -> Response:
     """Describe the resource whose IRI is this path under the configured base."""
-    return describe(request, iri_for_path(request.url.path, settings.base), store, snap)
+    iri = iri_for_path(request.url.path, settings.base)
+    if iri in snap.by_iri and choose(request, OFFERS) == "text/html":
+        # An activity page: its HTML is made once per graph version (and path), in a thread.
+        key = ("activity-html", iri, request.url.path)
+        body = snap.derived.get(key)
+        if body is None:
+            body = await run_in_threadpool(
+                snap.remember, key, lambda: _activity_page(request, iri, store, snap).body
+            )
+        return HTMLResponse(body, headers=VARY)
+    return await run_in_threadpool(describe, request, iri, store, snap)
 
 
 def ontology(

@@ -7,6 +7,7 @@ token `WCOKG_UPDATE_TOKEN`.
 from __future__ import annotations
 
 import hmac
+from typing import cast
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
@@ -16,7 +17,7 @@ from rdflib.namespace import RDF, VOID, XSD
 
 from wcokg.api.cache import ResultCache
 from wcokg.api.conneg import VARY, choose_or_406, sparql_chooser
-from wcokg.api.deps import CacheDep, SettingsDep, SparqlCacheDep, StoreDep
+from wcokg.api.deps import CacheDep, SettingsDep, SparqlCacheDep, StoreDep, local_version
 from wcokg.api.problems import Problem
 from wcokg.settings import Settings
 from wcokg.store.base import GraphStore
@@ -26,7 +27,6 @@ from wcokg.store.formats import (
     SOLUTION_FORMATS,
     MediaChooser,
     ResultKind,
-    SerializedResult,
 )
 
 router = APIRouter(tags=["SPARQL"])
@@ -110,44 +110,53 @@ async def sparql_post(
 async def _query(
     request: Request, store: GraphStore, answers: ResultCache | None, text: str, params: Params
 ) -> Response:
-    result = await run_in_threadpool(
-        _answer,
-        store,
-        answers,
-        text,
-        sparql_chooser(request),
-        _values(params, "default-graph-uri"),
-        _values(params, "named-graph-uri"),
-        str(request.url.replace(query="", fragment="")),  # the base IRI: the endpoint
-    )
-    return Response(result.body, media_type=result.media_type, headers=VARY)
+    choose = sparql_chooser(request)
+    dataset = (_values(params, "default-graph-uri"), _values(params, "named-graph-uri"))
+    base_iri = str(request.url.replace(query="", fragment=""))  # the base IRI: the endpoint
+    if answers is None:
+        result = await run_in_threadpool(
+            store.query_serialized, text, choose, dataset[0], dataset[1], base_iri
+        )
+        return Response(result.body, media_type=result.media_type, headers=VARY)
+    # The key holds what decides the bytes: the query text, the media type negotiated for
+    # each result kind (the kind is known only once the query is parsed), dataset and base.
+    key = (text, _negotiated(choose), tuple(dataset[0]), tuple(dataset[1]), base_iri)
+    known, version = local_version(store)
+    found = answers.get(version, key) if known else None  # a hit without a thread
+    if found is None:
+        found = await run_in_threadpool(
+            _answer, store, answers, key, (version,) if known else None, text, choose
+        )
+    return Response(found[1], media_type=found[0], headers=VARY)
 
 
 def _answer(
     store: GraphStore,
-    answers: ResultCache | None,
+    answers: ResultCache,
+    key: tuple[object, ...],
+    known: tuple[str | None] | None,
     text: str,
     choose: MediaChooser,
-    default_graphs: list[str],
-    named_graphs: list[str],
-    base_iri: str,
-) -> SerializedResult:
-    """The answer, from the cache when the same request was answered for this graph version.
-
-    The key holds what decides the bytes: the query text, the media type negotiated for each
-    result kind (the kind is known only once the query is parsed), the dataset and the base.
-    """
-    if answers is None:
-        return store.query_serialized(text, choose, default_graphs, named_graphs, base_iri)
-    version = store.version()
-    key = (text, _negotiated(choose), tuple(default_graphs), tuple(named_graphs), base_iri)
-    found = answers.get(version, key)
-    if found is not None:
-        return SerializedResult(ResultKind.SOLUTIONS, found[0], found[1])  # kind unused
+) -> tuple[str, bytes]:
+    """The answer for this graph version, from the cache or evaluated (and then kept)."""
+    if known is None:
+        version = store.version()
+        found = answers.get(version, key)
+        if found is not None:
+            return found
+    else:
+        version = known[0]
     generation = answers.generation  # read after `get`, which empties it on a new version
-    result = store.query_serialized(text, choose, default_graphs, named_graphs, base_iri)
+    _, _, default_graphs, named_graphs, base_iri = key
+    result = store.query_serialized(
+        text,
+        choose,
+        list(cast(tuple[str, ...], default_graphs)),
+        list(cast(tuple[str, ...], named_graphs)),
+        cast(str, base_iri),
+    )
     answers.put(version, key, (result.media_type, result.body), generation)
-    return result
+    return result.media_type, result.body
 
 
 def _negotiated(choose: MediaChooser) -> tuple[str | None, ...]:

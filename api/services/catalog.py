@@ -99,6 +99,14 @@ class Catalog:
         self._building = threading.Lock()  # one build at a time: others wait and share it
         self._cached: dict[tuple[int, str, str | None, str, date], Snapshot] = {}
 
+    def cached(
+        self, store: GraphStore, version: str | None, base: str, today: date | None = None
+    ) -> Snapshot | None:
+        """The snapshot of `version` if it is built already (never builds, never blocks long)."""
+        key = (id(store), store.location, version, base, today or date.today())
+        with self._lock:
+            return self._cached.get(key)
+
     def snapshot(self, store: GraphStore, base: str, today: date | None = None) -> Snapshot:
         today = today or date.today()
         version = store.version()

@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from wcokg.api.conneg import VARY, negotiate
-from wcokg.api.deps import SettingsDep, StoreDep
+from wcokg.api.deps import SettingsDep, StoreDep, local_version
 from wcokg.api.problems import Problem
-from wcokg.api.services.catalog import Snapshot, snapshot
+from wcokg.api.services.catalog import CATALOG, Snapshot, snapshot
 from wcokg.api.services.urls import local_url
 
 HERE = Path(__file__).resolve().parent.parent
@@ -43,9 +44,15 @@ SHORT_NAMES: dict[str, str] = {
 """`?format=` names this app accepts for pages, pictures and resource descriptions."""
 
 
-def get_snapshot(store: StoreDep, settings: SettingsDep, request: Request) -> Snapshot:
+async def get_snapshot(store: StoreDep, settings: SettingsDep, request: Request) -> Snapshot:
+    """The snapshot of the version served: on the event loop when it is built and the version
+    can be read without blocking, else (remote store, or a new version to read) in a thread."""
     today = getattr(request.app.state, "today", None)
-    found = snapshot(store, settings.base, today if isinstance(today, date) else None)
+    day = today if isinstance(today, date) else None
+    known, version = local_version(store)
+    found = CATALOG.cached(store, version, settings.base, day) if known else None
+    if found is None:
+        found = await run_in_threadpool(snapshot, store, settings.base, day)
     warmer = getattr(request.app.state, "warmer", None)
     if warmer is not None:
         warmer.kick(found.version)  # a new version: warm the rest in the background
