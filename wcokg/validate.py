@@ -10,11 +10,12 @@ rewrites and re-parses the query for every node); on the seed that was 1.4 s of 
 uniqueness and reporting-line checks alone, and it grows with every activity. So by default
 (``fast=True``) the ``sh:sparql`` constraints are taken out of the shapes graph handed to pyshacl
 and run here instead: the same query text from the same shape, once, on an in-memory pyoxigraph
-copy of the data, keeping the rows of the shape's target nodes - the results carry the same
-shape, constraint, severity and message. The shapes files stay the one definition;
-``fast=False`` runs everything in pyshacl (tests check both modes agree). In the same mode,
-SPARQL-based targets are evaluated once and property shapes get their node shape's targets, so
-pyshacl validates each property shape once rather than once per focus node.
+copy of the data, keeping the rows of the shape's target nodes (bound as VALUES when there are
+only a few) - the results carry the same shape, constraint, severity and message. The shapes
+files stay the one definition; ``fast=False`` runs everything in pyshacl (tests check both modes
+agree). In the same mode, SPARQL-based targets are evaluated once, on the same copy, and
+property shapes get their node shape's targets, so pyshacl validates each property shape once
+rather than once per focus node.
 """
 
 from __future__ import annotations
@@ -348,10 +349,11 @@ def _validate(graph: Graph, fast: bool) -> ValidationReport:
         "sparql constraints": len(set(shapes.objects(None, SH.sparql))),
     }
     sparql_checks: list[_SparqlCheck] = []
-    store = _oxigraph_copy(graph) if fast else None
-    lap("pyoxigraph copy")
-    targets = _Targets(graph, shapes, store)
+    targets: _Targets | None = None
     if fast:
+        store = _oxigraph_copy(graph)
+        lap("pyoxigraph copy")
+        targets = _Targets(graph, shapes, store)
         sparql_checks = _take_sparql_constraints(shapes)
         _resolve_sparql_targets(shapes, targets)
         _hoist_property_shapes(shapes)
@@ -370,9 +372,9 @@ def _validate(graph: Graph, fast: bool) -> ValidationReport:
         raise TypeError("pyshacl returned no report graph")
     report_node = next(results.subjects(RDF.type, SH.ValidationReport))
     lap("pyshacl")
-    if store is not None:
+    if targets is not None:
         for check in sparql_checks:
-            check.run(targets, store, results, report_node)
+            check.run(targets, results, report_node)
         lap("sparql checks")
     findings = _findings(graph, results, shapes)
     lap("findings")
@@ -431,7 +433,7 @@ class _SparqlCheck:
     severity: URIRef
     targets: list[tuple[URIRef, Node]]  # (target predicate, object)
 
-    def run(self, targets: _Targets, store: ox.Store, results: Graph, report: Node) -> None:
+    def run(self, targets: _Targets, results: Graph, report: Node) -> None:
         # One query per constraint, on an in-memory pyoxigraph copy of the data (rdflib took
         # 50-500 ms per query here, pyoxigraph ~1 ms). The body runs once with ?this free and
         # the rows are kept for the shape's focus nodes: the same results as pre-binding $this
@@ -449,7 +451,7 @@ class _SparqlCheck:
         query = self.query.replace("$this", "?this")
         if len(focus) <= _BIND_FOCUS_LIMIT and not any(isinstance(n, BNode) for n in focus):
             query = _bind_this(query, focus)
-        solutions = store.query(query)
+        solutions = targets.store.query(query)
         names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
         for solution in solutions:  # type: ignore[union-attr]
             this = solution["this"]
@@ -549,11 +551,11 @@ def _declared_prefixes(shapes: Graph) -> str:
 class _Targets:
     """The focus nodes each target declaration selects, each one worked out once per run.
 
-    SPARQL-based targets (sh:target) run on the pyoxigraph copy when there is one: through
-    rdflib's SPARQL engine they took ~0.2 s each on the seed.
+    SPARQL-based targets (sh:target) run on the pyoxigraph copy of the data: through rdflib's
+    SPARQL engine they took ~0.2 s each on the seed.
     """
 
-    def __init__(self, data: Graph, shapes: Graph, store: ox.Store | None) -> None:
+    def __init__(self, data: Graph, shapes: Graph, store: ox.Store) -> None:
         self.data, self.shapes, self.store = data, shapes, store
         self._selected: dict[tuple[URIRef, Node], list[Node]] = {}
 
@@ -578,8 +580,6 @@ class _Targets:
         if select is None:
             return []
         query = _declared_prefixes(self.shapes) + str(select)
-        if self.store is None:
-            return [row[0] for row in data.query(query)]  # type: ignore[index]
         return [to_rdflib(row[0]) for row in self.store.query(query)]  # type: ignore[union-attr]
 
 
