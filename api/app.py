@@ -12,6 +12,7 @@ from wcokg import __version__
 from wcokg.api import limits, problems
 from wcokg.api.cache import ResultCache
 from wcokg.api.cors import ReadOnlyCORS
+from wcokg.api.fastpath import CachedAnswers
 from wcokg.api.routers import (
     activities,
     bodies,
@@ -75,6 +76,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (activities, bodies, instruments, meetings, validation, pictures, resources):
         app.include_router(router.router)
+    # Cached answers without routing; inside CORS and hardening, which add their headers.
+    app.add_middleware(
+        CachedAnswers,
+        state=app.state,
+        peeks=[("/sparql", sparql.peek), ("/queries/", queries.peek), ("/wp/", resources.peek)],
+    )
     # Browser clients elsewhere may read everything (GET); nothing else crosses origins.
     app.add_middleware(ReadOnlyCORS)
     # Queries in killable workers under limits; body cap, headers, errors without details.

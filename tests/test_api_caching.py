@@ -289,3 +289,88 @@ def test_a_failing_warm_up_does_not_fail_start_up(tmp_path: Path) -> None:
     with TestClient(create_app(Settings(store=tmp_path / "unused"), store)) as client:
         client.app.state.warmer.join(30)  # type: ignore[attr-defined]
         assert client.get("/health").status_code == 200
+
+
+# -- answers already made, sent without routing (api.fastpath) ------------------------------------
+
+
+def _same_answer(first: httpx.Response, second: httpx.Response) -> None:
+    assert second.status_code == first.status_code == 200
+    assert second.content == first.content
+    drop = {"date"}
+    assert {k: v for k, v in second.headers.items() if k not in drop} == {
+        k: v for k, v in first.headers.items() if k not in drop
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "accept"),
+    [
+        ("/sparql", {"query": SELECT}, JSON),
+        ("/sparql", {"query": SELECT, "format": "csv"}, "*/*"),
+        ("/queries/activities", {}, "application/json"),
+        ("/queries/activities-by-body", {"body": "ptc"}, "text/csv"),
+        ("/wp/ptc-2022-2025/activity/I-23", {}, "text/html"),
+    ],
+)
+def test_cached_answers_are_the_routed_answers(
+    pages_client: TestClient, url: str, params: dict[str, str], accept: str
+) -> None:
+    """The second request is answered by the fast path: same bytes, same headers (security
+    headers and CORS included)."""
+    first = pages_client.get(url, params=params, headers={"Accept": accept})
+    second = pages_client.get(url, params=params, headers={"Accept": accept})
+    _same_answer(first, second)
+    assert "content-security-policy" in second.headers
+    assert second.headers["access-control-allow-origin"] == "*"
+
+
+def test_fast_paths_answer_only_cached_well_formed_requests(pages_client: TestClient) -> None:
+    from starlette.requests import Request
+
+    from wcokg.api.routers import queries, resources, sparql
+
+    state = pages_client.app.state  # type: ignore[attr-defined]
+
+    def request(path: str, query: str = "", accept: str = "*/*") -> Request:
+        return Request(
+            {
+                "type": "http",
+                "method": "GET",
+                "path": path,
+                "query_string": query.encode(),
+                "headers": [(b"host", b"testserver"), (b"accept", accept.encode())],
+                "scheme": "http",
+                "server": ("testserver", 80),
+                "root_path": "",
+            }
+        )
+
+    text = "ASK { ?s ?p ?o FILTER(false) }"
+    query = httpx.QueryParams({"query": text})
+    assert sparql.peek(request("/sparql", str(query)), state) is None  # not answered yet
+    assert pages_client.get("/sparql", params={"query": text}).status_code == 200
+    found = sparql.peek(request("/sparql", str(query)), state)
+    assert found is not None and b"false" in found.body
+    # Two queries, an update by GET, no query: the router's answers (400, service description).
+    assert sparql.peek(request("/sparql", f"{query}&{query}"), state) is None
+    assert sparql.peek(request("/sparql", f"{query}&update=x"), state) is None
+    assert pages_client.get("/sparql", params=[("query", text), ("query", text)]).status_code == 400
+    # Named queries: a repeated parameter or an unknown query is the router's 422 / 404.
+    assert pages_client.get("/queries/activities-by-body", params={"body": "ptc"}).is_success
+    assert queries.peek(request("/queries/activities-by-body", "body=ptc"), state) is not None
+    assert queries.peek(request("/queries/activities-by-body", "body=ptc&body=ptc"), state) is None
+    assert queries.peek(request("/queries/nope", ""), state) is None
+    repeated = pages_client.get("/queries/activities-by-body", params=[("body", "ptc")] * 2)
+    assert repeated.status_code == 422
+    # Pages: HTML only; RDF and 406 from the router.
+    path = "/wp/ptc-2022-2025/activity/I-23"
+    assert pages_client.get(path, headers={"Accept": "text/html"}).is_success
+    assert resources.peek(request(path, "", "text/html"), state) is not None
+    assert resources.peek(request(path, "", "text/turtle"), state) is None
+    assert (
+        pages_client.get(path, headers={"Accept": "text/turtle"})
+        .headers["content-type"]
+        .startswith("text/turtle")
+    )
+    assert pages_client.get(path, headers={"Accept": "image/png"}).status_code == 406

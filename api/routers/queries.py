@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
@@ -25,6 +26,30 @@ RESERVED = ("format",)
 @router.get("/queries", summary="The named queries: name, summary, parameters and an example")
 def list_queries(request: Request) -> list[dict[str, object]]:
     return [_describe(named, request) for named in registry().values()]
+
+
+def peek(request: Request, state: Any) -> Response | None:
+    """A named query whose answer is in the cache, answered without routing (`api.fastpath`)."""
+    name = request.url.path.removeprefix("/queries/")
+    named = registry().get(name)
+    if named is None:
+        return None
+    known, version = local_version(state.store)
+    if not known:
+        return None
+    media_type = choose_or_406(request, tuple(FORMATS))
+    values: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key in RESERVED:
+            continue
+        if key in values:
+            return None  # 422 from the router
+        values[key] = value
+    # Only valid parameters ever reach the cache, so a hit needs no new check.
+    found = state.cache.get(version, _key(named, values, media_type))
+    if found is None:
+        return None
+    return Response(found[1], media_type=media_type, headers=VARY)
 
 
 @router.get(

@@ -7,14 +7,18 @@ JSON-LD, N-Triples and RDF/XML by Accept (q-values) or `?format=ttl|jsonld|nt|rd
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from wcokg.api.conneg import VARY
-from wcokg.api.deps import SettingsDep, StoreDep
+from wcokg.api.deps import SettingsDep, StoreDep, local_version
 from wcokg.api.problems import Problem
 from wcokg.api.services import resources, views
+from wcokg.api.services.catalog import CATALOG
 from wcokg.api.services.urls import DEREFERENCEABLE, iri_for_path
 from wcokg.api.services.web import SnapshotDep, choose, render
 
@@ -30,6 +34,24 @@ RESPONSES: dict[int | str, dict[str, object]] = {
     404: {"description": "Nothing is known about this IRI"},
     406: {"description": "None of the offered media types is acceptable"},
 }
+
+
+def peek(request: Request, state: Any) -> Response | None:
+    """An activity page already made for this graph version, answered without routing
+    (`api.fastpath`)."""
+    known, version = local_version(state.store)
+    if not known:
+        return None
+    today = getattr(state, "today", None)
+    base = state.settings.base
+    snap = CATALOG.cached(state.store, version, base, today if isinstance(today, date) else None)
+    if snap is None:
+        return None
+    iri = iri_for_path(request.url.path, base)
+    body = snap.derived.get(("activity-html", iri, request.url.path))
+    if body is None or choose(request, OFFERS) != "text/html":
+        return None
+    return HTMLResponse(body, headers=VARY)
 
 
 async def dereference(

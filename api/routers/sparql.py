@@ -7,7 +7,7 @@ token `WCOKG_UPDATE_TOKEN`.
 from __future__ import annotations
 
 import hmac
-from typing import cast
+from typing import Any, cast
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
@@ -107,20 +107,51 @@ async def sparql_post(
     )
 
 
+def peek(request: Request, state: Any) -> Response | None:
+    """A GET /sparql whose answer is in the cache, answered without routing (`api.fastpath`)."""
+    answers: ResultCache | None = state.sparql_cache
+    if answers is None or request.url.path != "/sparql":
+        return None
+    known, version = local_version(state.store)
+    if not known:
+        return None
+    params = request.query_params.multi_items()
+    queries = _values(params, "query")
+    if len(queries) != 1 or _values(params, "update"):
+        return None  # the router answers (service description, 400)
+    found = answers.get(version, _key(request, sparql_chooser(request), queries[0], params))
+    if found is None:
+        return None
+    return Response(found[1], media_type=found[0], headers=VARY)
+
+
+def _key(request: Request, choose: MediaChooser, text: str, params: Params) -> tuple[Any, ...]:
+    """What decides the bytes of an answer: the query text, the media type negotiated for each
+    result kind (the kind is known only once the query is parsed), the dataset and the base."""
+    return (
+        text,
+        _negotiated(choose),
+        tuple(_values(params, "default-graph-uri")),
+        tuple(_values(params, "named-graph-uri")),
+        str(request.url.replace(query="", fragment="")),  # the base IRI: the endpoint
+    )
+
+
 async def _query(
     request: Request, store: GraphStore, answers: ResultCache | None, text: str, params: Params
 ) -> Response:
     choose = sparql_chooser(request)
-    dataset = (_values(params, "default-graph-uri"), _values(params, "named-graph-uri"))
-    base_iri = str(request.url.replace(query="", fragment=""))  # the base IRI: the endpoint
     if answers is None:
         result = await run_in_threadpool(
-            store.query_serialized, text, choose, dataset[0], dataset[1], base_iri
+            store.query_serialized,
+            text,
+            choose,
+            _values(params, "default-graph-uri"),
+            _values(params, "named-graph-uri"),
+            str(request.url.replace(query="", fragment="")),  # the base IRI: the endpoint
         )
         return Response(result.body, media_type=result.media_type, headers=VARY)
-    # The key holds what decides the bytes: the query text, the media type negotiated for
-    # each result kind (the kind is known only once the query is parsed), dataset and base.
-    key = (text, _negotiated(choose), tuple(dataset[0]), tuple(dataset[1]), base_iri)
+    key = _key(request, choose, text, params)
     known, version = local_version(store)
     found = answers.get(version, key) if known else None  # a hit without a thread
     if found is None:
