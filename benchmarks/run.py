@@ -105,6 +105,18 @@ def wait_http(url: str, timeout: float = 600.0) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
+def wait_warm(base: str, timeout: float = 900.0) -> float:
+    """Seconds until `wcokg serve` reports its background warm-up done (`/health`)."""
+    import httpx
+
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if httpx.get(f"{base}/health", timeout=30).json().get("warm_up") != "running":
+            return time.monotonic() - start
+        time.sleep(0.2)
+    raise RuntimeError(f"{base}: warm-up still running after {timeout:.0f} s")
+
+
 @contextmanager
 def server(cmd: list[str], url: str, env: dict[str, str] | None = None) -> Iterator[None]:
     """A server process (its own process group), stopped afterwards by its id."""
@@ -409,9 +421,10 @@ SERVED_TIMEOUT = 120.0
 def bench_served(scale: Scale, reps: int, budget: float) -> dict:
     """Every named query through `wcokg serve` (/queries/{name}, JSON), as a user gets it.
 
-    `first` is the first request after start-up (cold: the engine evaluates it, unless the
-    start-up warm-up got there first); the repeats are answered from the result cache kept per
-    graph version. Both are reported: the cache is the design, the cold figure its price.
+    Measured once the start-up warm-up is done (its duration is reported): `first` is the first
+    request (parameterless queries were warmed; the others are evaluated), the repeats are
+    answered from the result cache kept per graph version. The uncached engine figures are the
+    other columns of the same table.
     """
     import httpx
 
@@ -425,6 +438,7 @@ def bench_served(scale: Scale, reps: int, budget: float) -> dict:
     cmd = [str(BIN / "wcokg"), "serve", "--port", str(port)]
     env = {"WCOKG_STORE": str(scale.root)}
     with server(cmd, f"{base}/health", env), httpx.Client(timeout=SERVED_TIMEOUT) as client:
+        warm_s = wait_warm(base)
         for name, named in registry().items():
             url = f"{base}/queries/{name}?{urlencode(named.example_values())}"
 
@@ -441,7 +455,7 @@ def bench_served(scale: Scale, reps: int, budget: float) -> dict:
             first[name] = (time.perf_counter() - start) * 1000
             if status[name] == 200:
                 latency[name] = time_calls(call, reps, budget)
-    return {"latency_ms": latency, "first_ms": first, "status": status}
+    return {"latency_ms": latency, "first_ms": first, "status": status, "warm_s": warm_s}
 
 
 # --------------------------------------------------------------------------- validation
@@ -568,6 +582,7 @@ def bench_http(scale: Scale, seconds: int, runs: int) -> dict:
         env = {"WCOKG_STORE": str(scale.root), **extra}
         cmd = [str(BIN / "wcokg"), "serve", "--port", str(port)]
         with server(cmd, f"{base}/health", env):
+            wait_warm(base)
             if not uncached:
                 measure(
                     f"{label} | named query /queries",
@@ -714,6 +729,16 @@ def report(data: dict, quick: bool, notes: str) -> str:
             f"#### {s['factor']}× ({s['triples']:,} triples)"
             + (f" — target p50 < {target:.0f} ms on the served engine" if target else ""),
             "",
+        ]
+        if served and "warm_s" in served:
+            lines += [
+                "disk, memory: the embedded store called directly (uncached); server: `oxigraph "
+                "serve-read-only` on the same folder; wcokg serve: `/queries/{name}` over HTTP "
+                f"(on disk, result cache per graph version; its start-up warm-up took "
+                f"{served['warm_s']:.1f} s and the table starts after it).",
+                "",
+            ]
+        lines += [
             "| query | rows | "
             + " | ".join(f"{e} p50 / p95 (min–max, n)" for e in engines)
             + (" | wcokg serve: first request |" if served else " |"),

@@ -271,6 +271,7 @@ def test_warm_up_fills_the_named_query_cache_without_blocking(
         warmer = app.state.warmer
         warmer.join(120)
         assert warmer.runs == 1
+        assert client.get("/health").json()["warm_up"] == "idle"
         cache = app.state.cache
         assert len(cache) > 0
         hits = cache.hits
@@ -282,6 +283,12 @@ def test_warm_up_fills_the_named_query_cache_without_blocking(
         warmer.kick(seed_store.version())
         warmer.join(10)
         assert warmer.runs == 1
+
+
+def test_health_says_when_the_warm_up_is_off(seed_store: EmbeddedStore, tmp_path: Path) -> None:
+    app = create_app(Settings(store=tmp_path / "unused", warm_up=False), seed_store)
+    with TestClient(app) as client:
+        assert client.get("/health").json()["warm_up"] == "off"
 
 
 def test_a_failing_warm_up_does_not_fail_start_up(tmp_path: Path) -> None:

@@ -22,9 +22,11 @@ from wcokg.table import activity_rows
 router = APIRouter(tags=["Pages"])
 
 
-@router.get("/health", summary="Liveness and the graph version served")
-async def health(store: StoreDep) -> dict[str, str | None]:
-    return {"status": "ok", "version": await run_in_threadpool(store.version)}
+@router.get("/health", summary="Liveness, the graph version served and the warm-up's state")
+async def health(request: Request, store: StoreDep) -> dict[str, str | None]:
+    warmer = request.app.state.warmer
+    warm_up = "off" if warmer is None else ("running" if warmer.running else "idle")
+    return {"status": "ok", "version": await run_in_threadpool(store.version), "warm_up": warm_up}
 
 
 @router.get("/activities.json", summary="The activities table as JSON (the CLI's columns)")

@@ -67,6 +67,12 @@ class Warmer:
         snap.remember("schema-org", lambda: views.schema_org_all(store))
         warm_named_queries(store, self.state.cache)
 
+    @property
+    def running(self) -> bool:
+        """A warm-up is under way (`/health` says so: benchmarks wait for the end of it)."""
+        thread = self._thread
+        return thread is not None and thread.is_alive()
+
     def join(self, timeout: float | None = None) -> None:
         """Wait for a running warm-up (tests)."""
         thread = self._thread
