@@ -167,14 +167,16 @@ t0 = time.perf_counter()
 from wcokg.build import build_graph, bundled_sources
 from wcokg.namespaces import Minter
 from wcokg.store import EmbeddedStore
+from wcokg.store.convert import oxigraph_copy
 from wcokg.validate import validate_graph
 t1 = time.perf_counter()
 report = build_graph(bundled_sources(), Minter())
 t2 = time.perf_counter()
-validate_graph(report.graph)
+copy = oxigraph_copy(report.graph)  # as `wcokg build`: validation and store share it
+validate_graph(report.graph, copy=copy)
 t3 = time.perf_counter()
 with tempfile.TemporaryDirectory() as folder:
-    EmbeddedStore(folder).replace(report.graph)
+    EmbeddedStore(folder).replace(report.graph, copy)
 t4 = time.perf_counter()
 print(json.dumps({"imports": t1 - t0, "load_link": t2 - t1, "validate": t3 - t2,
     "store": t4 - t3, "total": t4 - t1, "triples": len(report.graph),

@@ -77,6 +77,7 @@ def build(
     """Build the graph from the sources and store it; the previous graph stays if anything fails."""
     from wcokg.build import build_graph, bundled_sources
     from wcokg.namespaces import Minter
+    from wcokg.store.convert import oxigraph_copy
     from wcokg.validate import ensure_no_violations, validate_graph
 
     settings = get_settings()
@@ -87,7 +88,8 @@ def build(
 
     report = build_graph(list(sources or bundled_sources()), Minter(settings.base), progress)
     progress("validating against shapes/*.ttl")
-    checked = validate_graph(report.graph)
+    copy = oxigraph_copy(report.graph)  # validation's SPARQL checks and the store both use it
+    checked = validate_graph(report.graph, copy=copy)
     counts = checked.counts()
     typer.echo(
         f"validation: {counts['violation']} violations, {counts['warning']} warnings, "
@@ -97,7 +99,7 @@ def build(
         ensure_no_violations(checked)  # exit 1 before anything is stored
     store = open_store()
     progress(f"storing {len(report.graph)} triples in {store.location}")
-    report.version = store.replace(report.graph)
+    report.version = store.replace(report.graph, copy)
     for programme in report.programmes:
         typer.echo(f"{programme.id}: {programme.title}")
     for key, value in sorted(report.counts.items()):

@@ -43,7 +43,7 @@ from wcokg.errors import WcokgError
 from wcokg.loaders.turtle import Turtle, parse_turtle
 from wcokg.namespaces import WCOKG
 from wcokg.store.base import GraphStore
-from wcokg.store.convert import to_oxigraph, to_rdflib
+from wcokg.store.convert import oxigraph_copy, to_oxigraph, to_rdflib
 
 SHAPES_NS = "https://w3id.org/wcokg/shapes#"
 REPORT_FORMATS = ("text", "json", "ttl")
@@ -290,16 +290,22 @@ def shapes_graph() -> Graph:
 # --- validation ----------------------------------------------------------------------
 
 
-def validate_graph(graph: Graph, *, fast: bool = True) -> ValidationReport:
-    """Validate `graph` (data + ontology, no inference) against every shape; never raises on findings."""
+def validate_graph(
+    graph: Graph, *, fast: bool = True, copy: ox.Store | None = None
+) -> ValidationReport:
+    """Validate `graph` (data + ontology, no inference) against every shape; never raises on findings.
+
+    `copy` is `graph`'s pyoxigraph copy when the caller made one (`convert.oxigraph_copy`); the
+    fast mode makes one otherwise.
+    """
     # The objects alive now (the graph above all) are left out of garbage collection meanwhile:
     # with a million-triple graph resident, each full collection walked all of it again, and
     # validation allocates enough to trigger many (the cost grew faster than the graph).
     if not _FREEZE_GC:
-        return _validate(graph, fast)
+        return _validate(graph, fast, copy)
     gc.freeze()
     try:
-        return _validate(graph, fast)
+        return _validate(graph, fast, copy)
     finally:
         gc.unfreeze()
 
@@ -329,7 +335,7 @@ def validate_store(store: GraphStore) -> ValidationReport:
         return report
 
 
-def _validate(graph: Graph, fast: bool) -> ValidationReport:
+def _validate(graph: Graph, fast: bool, copy: ox.Store | None) -> ValidationReport:
     from pyshacl import validate
 
     started = time.perf_counter()
@@ -351,7 +357,7 @@ def _validate(graph: Graph, fast: bool) -> ValidationReport:
     sparql_checks: list[_SparqlCheck] = []
     targets: _Targets | None = None
     if fast:
-        store = _oxigraph_copy(graph)
+        store = copy if copy is not None else oxigraph_copy(graph)
         lap("pyoxigraph copy")
         targets = _Targets(graph, shapes, store)
         sparql_checks = _take_sparql_constraints(shapes)
@@ -492,15 +498,6 @@ def _bind_this(query: str, focus: set[Node]) -> str:
         return query
     values = " ".join(sorted(str(to_oxigraph(node)) for node in focus))  # type: ignore[arg-type]
     return f"{query[: where.end()]} VALUES ?this {{ {values} }} {query[where.end() :]}"
-
-
-def _oxigraph_copy(graph: Graph) -> ox.Store:
-    store = ox.Store()
-    store.extend(
-        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-        for s, p, o in graph
-    )
-    return store
 
 
 def _take_sparql_constraints(shapes: Graph) -> list[_SparqlCheck]:

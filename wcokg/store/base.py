@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph
 from rdflib.term import Identifier
 
@@ -41,10 +42,12 @@ class GraphStore(ABC):
         """Where the graph lives, for messages (a folder or an endpoint URL)."""
 
     @abstractmethod
-    def replace(self, graph: Graph) -> str:
+    def replace(self, graph: Graph, copy: ox.Store | None = None) -> str:
         """Store `graph` as the new current version; return the version id.
 
         An rdflib `Dataset` keeps its named graphs; any other graph goes to the default graph.
+        `copy`, an in-memory pyoxigraph copy of a plain graph made already (the build's, by
+        `convert.oxigraph_copy`), is used by stores that can load from it.
         """
 
     @abstractmethod

@@ -67,3 +67,17 @@ def convert_result(result: object) -> QueryResult:
             (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
         )
     return graph
+
+
+def oxigraph_copy(graph: Graph) -> ox.Store:
+    """An in-memory pyoxigraph copy of `graph`'s triples (in its default graph).
+
+    The build makes one for validation (SPARQL targets and checks run on it) and hands it to
+    the embedded store, which loads it without writing N-Triples again.
+    """
+    store = ox.Store()
+    store.extend(
+        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+        for s, p, o in graph
+    )
+    return store

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Dataset, Graph
 from rdflib.term import Identifier
 
 from wcokg.errors import QueryError, StoreError
@@ -48,7 +48,7 @@ class EmbeddedStore(GraphStore):
             return None
         return Path(os.readlink(link)).name if link.is_symlink() else None
 
-    def replace(self, graph: Graph) -> str:
+    def replace(self, graph: Graph, copy: ox.Store | None = None) -> str:
         versions = self.root / "versions"
         try:
             versions.mkdir(parents=True, exist_ok=True)
@@ -60,10 +60,13 @@ class EmbeddedStore(GraphStore):
         target = versions / version
         try:
             store = ox.Store(str(target))
-            for name, part in graph_parts(graph):
-                data = part.serialize(format="nt", encoding="utf-8")
-                into = ox.DefaultGraph() if name is None else ox.NamedNode(name)
-                store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=into)
+            if copy is not None and not isinstance(graph, Dataset):
+                store.bulk_extend(copy.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+            else:
+                for name, part in graph_parts(graph):
+                    data = part.serialize(format="nt", encoding="utf-8")
+                    into = ox.DefaultGraph() if name is None else ox.NamedNode(name)
+                    store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=into)
             store.add(version_quad(version))
             store.flush()
             del store

@@ -539,8 +539,8 @@ class GuardedStore(GraphStore):
     def location(self) -> str:
         return self.inner.location
 
-    def replace(self, graph: Graph) -> str:
-        version = self.inner.replace(graph)
+    def replace(self, graph: Graph, copy: ox.Store | None = None) -> str:
+        version = self.inner.replace(graph, copy)
         if self.pool is not None:
             self.pool.restart()
         return version

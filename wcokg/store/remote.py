@@ -156,7 +156,8 @@ class RemoteStore(GraphStore):
 
     # -- replacing the graph (Graph Store Protocol) ------------------------------------------
 
-    def replace(self, graph: Graph) -> str:
+    def replace(self, graph: Graph, copy: ox.Store | None = None) -> str:
+        del copy  # sent as N-Triples either way
         version = time.strftime("%Y%m%dT%H%M%S") + f"-{time.monotonic_ns() % 10**9}"
         for name, part in graph_parts(graph):
             self._put(name, part.serialize(format="nt", encoding="utf-8"))
