@@ -28,6 +28,18 @@ def list_queries(request: Request) -> list[dict[str, object]]:
     return [_describe(named, request) for named in registry().values()]
 
 
+def _parameters(request: Request) -> tuple[dict[str, str], str | None]:
+    """The query's parameters (format and the like left out), and the first one given twice."""
+    values: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key in RESERVED:
+            continue
+        if key in values:
+            return values, key
+        values[key] = value
+    return values, None
+
+
 def peek(request: Request, state: Any) -> Response | None:
     """A named query whose answer is in the cache, answered without routing (`api.fastpath`)."""
     name = request.url.path.removeprefix("/queries/")
@@ -38,13 +50,9 @@ def peek(request: Request, state: Any) -> Response | None:
     if not known:
         return None
     media_type = choose_or_406(request, tuple(FORMATS))
-    values: dict[str, str] = {}
-    for key, value in request.query_params.multi_items():
-        if key in RESERVED:
-            continue
-        if key in values:
-            return None  # 422 from the router
-        values[key] = value
+    values, twice = _parameters(request)
+    if twice is not None:
+        return None  # 422 from the router
     # Only valid parameters ever reach the cache, so a hit needs no new check.
     found = state.cache.get(version, _key(named, values, media_type))
     if found is None:
@@ -64,13 +72,9 @@ async def run_query(name: str, request: Request, store: StoreDep, cache: CacheDe
             404, "Not Found", f"unknown query {name!r}; named queries: {', '.join(registry())}"
         )
     media_type = choose_or_406(request, tuple(FORMATS))
-    values: dict[str, str] = {}
-    for key, value in request.query_params.multi_items():
-        if key in RESERVED:
-            continue
-        if key in values:
-            raise Problem(422, "Invalid parameters", f"query {name}: parameter {key} given twice")
-        values[key] = value
+    values, twice = _parameters(request)
+    if twice is not None:
+        raise Problem(422, "Invalid parameters", f"query {name}: parameter {twice} given twice")
     try:
         named.bindings(values)
     except QueryError as error:
