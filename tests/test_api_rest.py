@@ -158,3 +158,11 @@ def test_openapi_documents_the_routes_with_models(client: TestClient) -> None:
     assert {"Activity", "ActivityPage", "Body", "Instrument", "Meeting", "DependencyGraph"} <= set(
         schema["components"]["schemas"]
     )
+
+
+def test_a_named_query_parameter_given_twice_is_422_cached_or_not(client: TestClient) -> None:
+    url = "/queries/activities-feeding"
+    assert client.get(url, params={"target": "safe-fos-2025"}).status_code == 200  # now cached
+    twice = client.get(url, params=[("target", "safe-fos-2025"), ("target", "rkc")])
+    assert twice.status_code == 422
+    assert "target given twice" in twice.json()["detail"]
