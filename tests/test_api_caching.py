@@ -381,3 +381,17 @@ def test_fast_paths_answer_only_cached_well_formed_requests(pages_client: TestCl
         .startswith("text/turtle")
     )
     assert pages_client.get(path, headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_a_warm_up_on_an_unreachable_store_logs_one_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from wcokg.store.remote import RemoteStore
+
+    store = RemoteStore("http://127.0.0.1:9/query")  # nothing listens on the discard port
+    app = create_app(Settings(store=tmp_path / "unused"), store)
+    with caplog.at_level("WARNING"), TestClient(app):
+        app.state.warmer.join(30)
+    stopped = [r for r in caplog.records if r.getMessage().startswith("warm-up stopped")]
+    assert stopped and all(r.exc_info is None for r in stopped)
+    assert "cannot reach the store" in stopped[0].getMessage()

@@ -17,6 +17,7 @@ from typing import Any
 
 from wcokg.api.cache import ResultCache
 from wcokg.api.services import catalog, validation, views
+from wcokg.errors import WcokgError
 from wcokg.registry import registry
 from wcokg.store.base import GraphStore
 
@@ -56,6 +57,8 @@ class Warmer:
                 self.warm(store)
                 self._warmed = version
                 self.runs += 1
+        except WcokgError as error:  # the store is gone or refuses: one line, as requests say
+            log.warning("warm-up stopped: %s", error)
         except Exception:  # logged only: a warm-up must never fail the server
             log.warning("warm-up stopped", exc_info=True)
 
