@@ -219,11 +219,11 @@ def test_embedded_schema_org_is_what_the_export_gives_for_every_activity(
     deleted = [iri for iri, a in snap.by_iri.items() if a.revision == "deleted"]
     assert deleted and not set(deleted) & set(documents)
     for iri in [*list(snap.by_iri)[:: max(1, len(snap.by_iri) // 12)], *deleted]:
-        expected = views.schema_org(seed_store, iri)  # activity_jsonld, one activity at a time
-        assert views.schema_org_of(snap, seed_store, iri) == expected
-        if iri not in deleted:
+        expected = None  # a struck-out row has none, as activity_jsonld refuses it
+        if iri not in deleted:  # activity_jsonld, one activity at a time
             data = json.dumps(activity_jsonld(seed_store, iri), ensure_ascii=False, indent=1)
-            assert expected == Markup(data.replace("<", "\\u003c"))  # noqa: S704
+            expected = Markup(data.replace("<", "\\u003c"))  # noqa: S704
+        assert views.schema_org_of(snap, seed_store, iri) == expected
 
 
 def test_activity_page_is_made_once_per_version_and_stays_the_same(

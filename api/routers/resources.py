@@ -48,7 +48,7 @@ def peek(request: Request, state: Any) -> Response | None:
     if snap is None:
         return None
     iri = iri_for_path(request.url.path, base)
-    body = snap.derived.get(("activity-html", iri, request.url.path))
+    body = snap.derived.get(_page_key(iri, request))
     if body is None or choose(request, OFFERS) != "text/html":
         return None
     return HTMLResponse(body, headers=VARY)
@@ -61,7 +61,7 @@ async def dereference(
     iri = iri_for_path(request.url.path, settings.base)
     if iri in snap.by_iri and choose(request, OFFERS) == "text/html":
         # An activity page: its HTML is made once per graph version (and path), in a thread.
-        key = ("activity-html", iri, request.url.path)
+        key = _page_key(iri, request)
         body = snap.derived.get(key)
         if body is None:
             body = await run_in_threadpool(
@@ -125,6 +125,11 @@ def page_for(
             request, "documentation.html", views.documentation(graph, iri, snap), headers=VARY
         )
     return render(request, "resource.html", views.resource(graph, iri, snap), headers=VARY)
+
+
+def _page_key(iri: str, request: Request) -> tuple[str, str, str]:
+    """Where an activity page's HTML is kept in the snapshot (per path: the links it writes)."""
+    return ("activity-html", iri, request.url.path)
 
 
 def _activity_page(request: Request, iri: str, store: StoreDep, snap: SnapshotDep) -> Response:

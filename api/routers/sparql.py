@@ -7,7 +7,7 @@ token `WCOKG_UPDATE_TOKEN`.
 from __future__ import annotations
 
 import hmac
-from typing import Any, cast
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
@@ -125,16 +125,22 @@ def peek(request: Request, state: Any) -> Response | None:
     return Response(found[1], media_type=found[0], headers=VARY)
 
 
+Dataset = tuple[tuple[str, ...], tuple[str, ...], str]
+"""default-graph-uri values, named-graph-uri values and the base IRI (the endpoint)."""
+
+
+def _dataset(request: Request, params: Params) -> Dataset:
+    return (
+        tuple(_values(params, "default-graph-uri")),
+        tuple(_values(params, "named-graph-uri")),
+        str(request.url.replace(query="", fragment="")),
+    )
+
+
 def _key(request: Request, choose: MediaChooser, text: str, params: Params) -> tuple[Any, ...]:
     """What decides the bytes of an answer: the query text, the media type negotiated for each
     result kind (the kind is known only once the query is parsed), the dataset and the base."""
-    return (
-        text,
-        _negotiated(choose),
-        tuple(_values(params, "default-graph-uri")),
-        tuple(_values(params, "named-graph-uri")),
-        str(request.url.replace(query="", fragment="")),  # the base IRI: the endpoint
-    )
+    return (text, _negotiated(choose), *_dataset(request, params))
 
 
 async def _query(
@@ -142,15 +148,10 @@ async def _query(
 ) -> Response:
     choose = sparql_chooser(request)
     if answers is None:
-        result = await run_in_threadpool(
-            store.query_serialized,
-            text,
-            choose,
-            _values(params, "default-graph-uri"),
-            _values(params, "named-graph-uri"),
-            str(request.url.replace(query="", fragment="")),  # the base IRI: the endpoint
+        media_type, body = await run_in_threadpool(
+            _evaluate, store, text, choose, _dataset(request, params)
         )
-        return Response(result.body, media_type=result.media_type, headers=VARY)
+        return Response(body, media_type=media_type, headers=VARY)
     key = _key(request, choose, text, params)
     known, version = local_version(store)
     found = answers.get(version, key) if known else None  # a hit without a thread
@@ -161,10 +162,20 @@ async def _query(
     return Response(found[1], media_type=found[0], headers=VARY)
 
 
+def _evaluate(
+    store: GraphStore, text: str, choose: MediaChooser, dataset: Dataset
+) -> tuple[str, bytes]:
+    default_graphs, named_graphs, base_iri = dataset
+    result = store.query_serialized(
+        text, choose, list(default_graphs), list(named_graphs), base_iri
+    )
+    return result.media_type, result.body
+
+
 def _answer(
     store: GraphStore,
     answers: ResultCache,
-    key: tuple[object, ...],
+    key: tuple[Any, ...],
     known: tuple[str | None] | None,
     text: str,
     choose: MediaChooser,
@@ -178,16 +189,9 @@ def _answer(
     else:
         version = known[0]
     generation = answers.generation  # read after `get`, which empties it on a new version
-    _, _, default_graphs, named_graphs, base_iri = key
-    result = store.query_serialized(
-        text,
-        choose,
-        list(cast(tuple[str, ...], default_graphs)),
-        list(cast(tuple[str, ...], named_graphs)),
-        cast(str, base_iri),
-    )
-    answers.put(version, key, (result.media_type, result.body), generation)
-    return result.media_type, result.body
+    answer = _evaluate(store, text, choose, key[2:])
+    answers.put(version, key, answer, generation)
+    return answer
 
 
 def _negotiated(choose: MediaChooser) -> tuple[str | None, ...]:

@@ -14,6 +14,7 @@ from rdflib.namespace import OWL, RDF, SKOS
 from wcokg.api.models import Activity, Finding
 from wcokg.api.services import catalog, pictures, resources, validation
 from wcokg.api.services.catalog import STATUS_ORDER, Snapshot
+from wcokg.export.schemaorg import activities_jsonld
 from wcokg.namespaces import WCOKG
 from wcokg.registry import registry
 from wcokg.store.base import GraphStore
@@ -153,57 +154,20 @@ def _activity(snap: Snapshot, store: GraphStore, item: Activity) -> dict[str, An
 
 
 def schema_org_of(snap: Snapshot, store: GraphStore, iri: str) -> Markup | None:
-    """The activity's schema.org JSON-LD, from one schema.org view of the whole programme per
-    graph version (`activity_jsonld` reads the whole programme for each activity: ~200 ms)."""
+    """The activity's schema.org JSON-LD (issue 7's export) for a script tag, from one view of
+    all activities per graph version (`activity_jsonld` reads the whole programme for each
+    activity: ~200 ms); none for a struck-out row or when the view cannot be made."""
     documents = snap.remember("schema-org", lambda: schema_org_all(store))
-    if documents is None:
-        return schema_org(store, iri)
-    return documents.get(iri)  # none for a struck-out row, as activity_jsonld
+    return None if documents is None else documents.get(iri)
 
 
 def schema_org_all(store: GraphStore) -> dict[str, Markup] | None:
-    """What `schema_org(store, iri)` gives, for every activity at once (None if unavailable)."""
+    """Every activity's schema.org JSON-LD for a script tag (None if it cannot be made)."""
     try:
-        from wcokg.export.schemaorg import CONTEXT, schemaorg_document
-    except ImportError:
-        return None
-    try:
-        nodes = schemaorg_document(store)["@graph"]
+        documents = activities_jsonld(store)
     except Exception:  # noqa: BLE001 - the pages must not fail over their embedded metadata
         return None
-    organizations = {n["@id"]: n for n in nodes if n.get("@type") == "Organization"}
-
-    def inline(ref: Any) -> Any:  # as activity_jsonld: the bodies it names, inline
-        if isinstance(ref, dict) and set(ref) == {"@id"}:
-            found = organizations.get(ref["@id"])
-            if found is not None:
-                return {k: v for k, v in found.items() if k != "parentOrganization"}
-        return ref
-
-    documents: dict[str, Markup] = {}
-    for found in nodes:
-        if found.get("@type") != "Project":
-            continue
-        node = dict(found)
-        for key in ("parentOrganization", "member"):
-            if key in node:
-                value = node[key]
-                node[key] = [inline(v) for v in value] if isinstance(value, list) else inline(value)
-        documents[node["@id"]] = _script_json({"@context": CONTEXT, **node})
-    return documents
-
-
-def schema_org(store: GraphStore, iri: str) -> Markup | None:
-    """The activity as schema.org JSON-LD for a script tag (issue 7's export), when available."""
-    try:
-        from wcokg.export.schemaorg import activity_jsonld
-    except ImportError:
-        return None
-    try:
-        data = activity_jsonld(store, iri)
-    except Exception:  # noqa: BLE001 - the page must not fail over its embedded metadata
-        return None
-    return _script_json(data)
+    return {iri: _script_json(node) for iri, node in documents.items()}
 
 
 def _script_json(data: Any) -> Markup:

@@ -13,7 +13,7 @@
 
 `schemaorg_document(store)` gives the whole graph; `activity_jsonld(store, iri)` gives one
 activity with the resources it names inline, for a `<script type="application/ld+json">` in an
-HTML page.
+HTML page (`activities_jsonld(store)`: every activity so, for pages made once per version).
 """
 
 from __future__ import annotations
@@ -240,7 +240,17 @@ def activity_jsonld(store: GraphStore, iri: str) -> Node:
     data = _Data(store)
     if iri not in data.activities:
         raise QueryError(f"no activity {iri!r} in the graph")
-    node = dict(data.activities[iri])
+    return _self_contained(data, data.activities[iri])
+
+
+def activities_jsonld(store: GraphStore) -> dict[str, Node]:
+    """`activity_jsonld` for every activity at once (the store read once, not per activity)."""
+    data = _Data(store)
+    return {iri: _self_contained(data, node) for iri, node in data.activities.items()}
+
+
+def _self_contained(data: _Data, activity: Node) -> Node:
+    node = dict(activity)
 
     def inline(ref: Any) -> Any:
         if isinstance(ref, dict) and set(ref) == {"@id"}:
