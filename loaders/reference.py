@@ -17,10 +17,9 @@ from rdflib.namespace import SKOS
 
 from wcokg.errors import SourceFormatError
 from wcokg.loaders.lexicon import Lexicon, fold
-from wcokg.loaders.turtle import bundled_turtle
+from wcokg.loaders.turtle import ONTOLOGY_PACKAGE, bundled_turtle
 from wcokg.settings import DEFAULT_BASE
 
-REFERENCE_PACKAGE = "wcokg.ontology"
 REFERENCE_FILES: tuple[str, ...] = ("bodies.ttl", "units.ttl", "organisations.ttl")
 
 BODY_BASE = DEFAULT_BASE + "body/"
@@ -52,7 +51,7 @@ def read_reference_graph() -> Graph:
         try:
             turtle = bundled_turtle(path)
         except FileNotFoundError as exc:
-            resource = files(REFERENCE_PACKAGE) / path
+            resource = files(ONTOLOGY_PACKAGE) / path
             raise SourceFormatError(str(resource), "a bundled reference Turtle file") from exc
         except SyntaxError as exc:
             raise SourceFormatError(name, f"valid Turtle ({exc})") from exc
