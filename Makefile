@@ -1,29 +1,50 @@
 # Set-up and everyday commands. `make run` and `make test` are the README's two commands:
-# each creates the virtual environment and installs what it needs first.
+# each installs what it needs first — the Python packages exactly as locked in uv.lock, and the
+# Debian packages of scripts/system-packages where this user may install them.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# uv resolves and installs from the lock; it is itself pinned and kept out of the project's venv.
+UV_VERSION := 0.13.8
+TOOLS  := build/tools
+UV     := $(TOOLS)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run build test lint typecheck pytest bench clean
+.PHONY: install lock run build test system-run system-test lint typecheck pytest bench clean
 
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# `--locked`: refuses to install when uv.lock does not match pyproject.toml (run `make lock`).
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	@$(UV) sync --locked --extra dev --python $(PYTHON) || { \
+	  echo "wcokg: uv.lock does not match pyproject.toml (or could not be installed): run 'make lock' and commit uv.lock"; exit 1; }
 	touch $@
 
-run: install
+# Re-resolve every dependency (transitive ones included) and rewrite uv.lock; commit the result.
+lock: | $(UV)
+	$(UV) lock --python $(PYTHON)
+
+system-run:
+	@scripts/system-packages run
+
+system-test:
+	@scripts/system-packages test
+
+run: install system-run
 	$(BIN)/wcokg build
 	$(BIN)/wcokg serve --host $(HOST) --port $(PORT)
 
 build: install
 	$(BIN)/wcokg build
 
-test: install lint typecheck pytest
+test: install system-test lint typecheck pytest
 
 lint:
 	$(BIN)/ruff check .
@@ -41,8 +62,9 @@ pytest:
 	$(BIN)/python -m pytest
 
 bench: install
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(UV) sync --locked --extra dev --extra bench --python $(PYTHON)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+	$(UV) sync --locked --extra dev --python $(PYTHON)
 
 clean:
 	rm -rf build var .pytest_cache .mypy_cache .ruff_cache

@@ -15,6 +15,7 @@ from wcokg.api.cors import ReadOnlyCORS
 from wcokg.api.fastpath import CachedAnswers
 from wcokg.api.routers import (
     activities,
+    api_docs,
     bodies,
     export,
     instruments,
@@ -54,6 +55,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         version=__version__,
         summary="WCO work-programme knowledge graph: SPARQL 1.1 endpoint and named queries",
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc come from api_docs, without a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = store or open_store(settings)
@@ -74,6 +77,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(queries.router)
     app.include_router(export.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    api_docs.install(app)
     for router in (activities, bodies, instruments, meetings, validation, pictures, resources):
         app.include_router(router.router)
     # Cached answers without routing; inside CORS and hardening, which add their headers.

@@ -41,14 +41,6 @@ PAGE_CSP = (
 )
 """Pages: scripts only from /static (no inline script), inline styles allowed (SVG, exports)."""
 
-DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-)
-"""/docs and /redoc: FastAPI's Swagger UI and ReDoc start with an inline script from a CDN."""
-
 DATA_CSP = "default-src 'none'; frame-ancestors 'none'"
 """Anything else (data, pictures): nothing runs, nothing frames it."""
 
@@ -66,10 +58,7 @@ class BodyTooLarge(Exception):
     """A request body grew past the cap while it was read."""
 
 
-def _csp(scope: Scope, content_type: bytes) -> bytes:
-    path = scope.get("path", "")
-    if path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
-        return DOCS_CSP.encode()
+def _csp(content_type: bytes) -> bytes:
     if content_type.startswith((b"text/html", b"application/xhtml", b"image/svg")):
         return PAGE_CSP.encode()
     return DATA_CSP.encode()
@@ -122,7 +111,7 @@ def _with_headers(scope: Scope, send: Send) -> Send:
                 if name not in present:
                     headers.append((name, value))
             if b"content-security-policy" not in present:
-                headers.append((b"content-security-policy", _csp(scope, content_type.lower())))
+                headers.append((b"content-security-policy", _csp(content_type.lower())))
             message = {**message, "headers": headers}
         await send(message)
 

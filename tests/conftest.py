@@ -21,6 +21,51 @@ from wcokg.store import EmbeddedStore, GraphStore, RemoteStore
 
 SHARED = Path(os.environ.get("WCOKG_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 
+# -- system programs (Debian packages of scripts/system-packages) -----------------------------
+
+REQUIRE_SYSTEM_TOOLS = os.environ.get("WCOKG_REQUIRE_SYSTEM_TOOLS") == "1"
+"""CI sets it after installing the packages: a missing program then fails its tests."""
+
+_MISSING: dict[str, str] = {}
+"""Debian package -> what was skipped without it, for the summary at the end of the run."""
+
+
+def require_program(program: str, package: str, purpose: str) -> str:
+    """The path of a system program; skips the calling test when it is missing (fails in CI)."""
+    found = shutil.which(program)
+    if found is not None:
+        return found
+    reason = f"`{program}` is not installed (Debian package {package}): {purpose}"
+    if REQUIRE_SYSTEM_TOOLS:
+        pytest.fail(f"{reason}; WCOKG_REQUIRE_SYSTEM_TOOLS=1 requires it")
+    _MISSING[package] = purpose
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def graphviz() -> str:
+    """Graphviz `dot`, which draws the SVG pictures."""
+    return require_program("dot", "graphviz", "SVG pictures")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Says what was skipped for want of a system program or the standards files, and how to
+    get them, so a skip on a developer's machine is never silent."""
+    lines = [
+        f"{package}: {purpose} tests skipped; install with `sudo apt-get install {package}`"
+        f" (or `make test` as root)"
+        for package, purpose in sorted(_MISSING.items())
+    ]
+    if not SHARED.is_dir():
+        lines.append(
+            f"standards files not found at {SHARED}: DCAT-AP, IATI and W3C tests skipped;"
+            " set WCOKG_SHARED to the folder holding standards/"
+        )
+    if lines:
+        terminalreporter.section("skipped for want of the machine's programs or files")
+        for line in lines:
+            terminalreporter.write_line(line)
+
 
 @pytest.fixture(scope="session")
 def seed_report() -> BuildReport:

@@ -43,7 +43,7 @@ def test_home_at_a_glance(client: TestClient) -> None:
     _no_external_resources(html)
 
 
-def test_activity_page(client: TestClient) -> None:
+def test_activity_page(client: TestClient, graphviz: str) -> None:
     html = client.get("/wp/ptc-2022-2025/activity/I-23", headers=HTML).text
     assert "I-23" in html and "Key Performance Indicators" in html
     assert 'id="dependency-picture"' in html and "<svg" in html

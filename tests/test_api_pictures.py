@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from wcokg.api.app import create_app
+from wcokg.api.services import pictures
 from wcokg.settings import Settings
 from wcokg.store import EmbeddedStore
 
@@ -49,8 +51,10 @@ def test_direction_and_depth(client: TestClient) -> None:
      ("svg", "image/svg+xml", "<svg")],
 )  # fmt: skip
 def test_dependency_view_formats(
-    client: TestClient, name: str, media_type: str, marker: str
+    client: TestClient, name: str, media_type: str, marker: str, request: pytest.FixtureRequest
 ) -> None:
+    if name == "svg":
+        request.getfixturevalue("graphviz")
     by_format = client.get("/activities/I-23/dependencies", params={"format": name})
     by_accept = client.get("/activities/I-23/dependencies", headers={"Accept": media_type})
     for response in (by_format, by_accept):
@@ -60,13 +64,13 @@ def test_dependency_view_formats(
         assert "I-23" in response.text
 
 
-def test_svg_links_nodes_to_pages(client: TestClient) -> None:
+def test_svg_links_nodes_to_pages(client: TestClient, graphviz: str) -> None:
     svg = client.get("/activities/I-23/dependencies", params={"format": "svg"}).text
     assert 'href="/wp/ptc-2022-2025/activity/I-23"' in svg
     assert 'href="/instrument/safe-fos-2025"' in svg
 
 
-def test_whole_programme_map_and_reporting_lines(client: TestClient) -> None:
+def test_whole_programme_map_and_reporting_lines(client: TestClient, graphviz: str) -> None:
     graph = client.get("/pictures/dependencies").json()
     assert len(graph["edges"]) > 20 and "dependsOn" in graph["kinds"]
     assert "<svg" in client.get("/pictures/dependencies", params={"format": "svg"}).text
@@ -89,3 +93,21 @@ def test_unacceptable_picture_format_is_406(client: TestClient) -> None:
     response = client.get("/activities/I-23/dependencies", params={"format": "png"})
     assert response.status_code == 406
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_without_graphviz_svg_is_503_and_other_formats_work(
+    seed_store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A machine without `dot`: one clear problem for SVG, every text format still served."""
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no `dot` to find
+    monkeypatch.setattr(pictures, "RENDERER", pictures.SvgRenderer())  # nothing remembered
+    app = create_app(Settings(store=seed_store.root), seed_store)
+    with TestClient(app) as fresh:
+        svg = fresh.get("/pictures/dependencies", params={"format": "svg"})
+        assert svg.status_code == 503
+        assert "Graphviz" in svg.json()["detail"] and "\n" not in svg.json()["detail"]
+        for name in ("json", "mermaid", "dot"):
+            answer = fresh.get("/activities/I-23/dependencies", params={"format": name})
+            assert answer.status_code == 200, name
+        page = fresh.get("/wp/ptc-2022-2025/activity/I-23", headers={"Accept": "text/html"})
+        assert page.status_code == 200 and "Graphviz is missing" in page.text
