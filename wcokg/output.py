@@ -25,7 +25,7 @@ def render(columns: Sequence[str], rows: Sequence[dict[str, object]], fmt: str) 
     """Rows as `table`, `csv` or `json` text."""
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\r\n")
         writer.writeheader()
         for row in rows:
             writer.writerow({c: _cell(row.get(c)) for c in columns})

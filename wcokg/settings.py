@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     """At start-up and after a new graph version, compute in a background thread what pages
     and parameterless named queries need, so that the first requests do not pay for it."""
 
+    iati_organisation_ref: str = "XI-IATI-WCO"
+    """The WCO's IATI organisation identifier (`reporting-org/@ref`, the prefix of every
+    `iati-identifier`). A placeholder until the WCO is allocated one: `XI-IATI` is an approved
+    registration agency; `WCO` stands for the number the IATI Secretariat would give."""
+
     federation_allow: list[str] = []
     """SPARQL endpoints a query may call with SERVICE (or an update LOAD from); exact IRIs,
     as a JSON list: `WCOKG_FEDERATION_ALLOW='["https://query.wikidata.org/sparql"]'`."""

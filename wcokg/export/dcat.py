@@ -6,11 +6,26 @@ HTML), and the SPARQL endpoint as a `dcat:DataService`. Publisher: the WCO as a 
 themes from the EU data-theme vocabulary; temporal coverage from the programme's years;
 a vCard contact point. Download addresses are the API's `/export/{format}` under the IRI base.
 
-Conformance: the official DCAT-AP 3.0.1 SHACL shapes (`shapes.ttl` + `range.ttl`), checked by
-tests/test_export_dcat.py. Every object of a ranged property is typed explicitly (no subclass
-reasoning in SHACL validators).
+Conformance: every DCAT-AP 3.0.1 SHACL shape file (mandatory `shapes.ttl`, `range.ttl`,
+`shapes_recommended.ttl`, `deprecateduris.ttl` and the controlled-vocabulary shapes
+`mdr-vocabularies.shape.ttl`), checked by tests/test_export_dcat.py, and a harvester, ckanext-dcat's
+`RDFParser` with its DCAT-AP 3 profile. Every object of a ranged property is typed explicitly (no
+subclass reasoning in SHACL validators).
 
-Assumption to confirm with the WCO: the licence of the data (`LICENCE`, CC BY 4.0 here).
+Mapping choices:
+- licence: the EU licence authority table's `CC_BY_4_0` (an assumption to confirm with the WCO),
+  with `dct:type` the ADMS licence type `Attribution` and the `dct:title` "Creative Commons
+  Attribution": the title CKAN's licence register (and the Open Definition) gives CC BY, so that
+  a CKAN harvester, which matches a licence by URL then by title, maps it to `cc-by`; the version
+  stays in the IRI and in `dct:identifier` "CC-BY-4.0" (SPDX).
+- spatial coverage: GeoNames' Earth (https://sws.geonames.org/6295630/, the WCO's membership is
+  worldwide) with its bounding box, the whole longitude/latitude range as WKT, and that box's
+  centre as the centroid.
+- formats: the EU file-type authority table (`RDF_TURTLE`, `JSON_LD`, `CSV`, `HTML`; the
+  Markdown document is `TXT`, plain text, the table's closest entry) beside the IANA media type.
+- publisher: the WCO as a `foaf:Agent` typed by the ADMS publisher type `SupraNationalAuthority`.
+  It is not a concept of the EU corporate-body authority table (the DCAT-AP vocabulary shapes warn
+  about that: no entry for the WCO could be confirmed offline).
 """
 
 from __future__ import annotations
@@ -33,19 +48,26 @@ THEMES = {
     "ECON": "Economy and finance",
 }
 LICENCE = URIRef(EU + "licence/CC_BY_4_0")
+LICENCE_TITLE = "Creative Commons Attribution"  # CKAN's register title of cc-by: see docstring
+LICENCE_SPDX = "CC-BY-4.0"
+LICENCE_TYPES = URIRef("http://purl.org/adms/licencetype/1.0")
+ATTRIBUTION = URIRef("http://purl.org/adms/licencetype/Attribution")
 LANGUAGE = URIRef(EU + "language/ENG")
-SPATIAL = URIRef("http://sws.geonames.org/6295630/")  # Earth: the WCO's membership is global
+SPATIAL = URIRef("https://sws.geonames.org/6295630/")  # Earth: the WCO's membership is global
+WORLD_BBOX = "POLYGON((-180 90,180 90,180 -90,-180 -90,-180 90))"
+WORLD_CENTROID = "POINT(0 0)"
+GEOSPARQL = Namespace("http://www.opengis.net/ont/geosparql#")
 PUBLISHER_TYPES = URIRef("http://purl.org/adms/publishertype/1.0")
 SUPRANATIONAL = URIRef("http://purl.org/adms/publishertype/SupraNationalAuthority")
 WCO_HOMEPAGE = URIRef("https://www.wcoomd.org/")
 IANA = "http://www.iana.org/assignments/media-types/"
 
-# format name: (title, media type, EU file-type code or "")
+# format name: (title, media type, EU file-type code)
 DISTRIBUTIONS = {
     "ttl": ("Turtle", "text/turtle", "RDF_TURTLE"),
     "jsonld": ("JSON-LD", "application/ld+json", "JSON_LD"),
     "csv": ("CSV (activities table, CSVW metadata at /export/csvw)", "text/csv", "CSV"),
-    "markdown": ("Work-programme document (Markdown)", "text/markdown", ""),
+    "markdown": ("Work-programme document (Markdown)", "text/markdown", "TXT"),
     "html": ("Work-programme document (HTML)", "text/html", "HTML"),
 }
 
@@ -93,8 +115,18 @@ def catalog_graph(store: GraphStore, now: datetime | None = None) -> Graph:
         g.add((theme, SKOS.prefLabel, Literal(label, lang="en")))
         g.add((theme, SKOS.inScheme, DATA_THEME))
     g.add((LICENCE, RDF.type, DCTERMS.LicenseDocument))
+    g.add((LICENCE, DCTERMS.title, Literal(LICENCE_TITLE, lang="en")))
+    g.add((LICENCE, DCTERMS.identifier, Literal(LICENCE_SPDX)))
+    g.add((LICENCE, DCTERMS.type, ATTRIBUTION))
+    g.add((ATTRIBUTION, RDF.type, SKOS.Concept))
+    g.add((ATTRIBUTION, SKOS.prefLabel, Literal("Attribution", lang="en")))
+    g.add((ATTRIBUTION, SKOS.inScheme, LICENCE_TYPES))
+    g.add((LICENCE_TYPES, RDF.type, SKOS.ConceptScheme))
+    g.add((LICENCE_TYPES, DCTERMS.title, Literal("ADMS licence type", lang="en")))
     g.add((LANGUAGE, RDF.type, DCTERMS.LinguisticSystem))
     g.add((SPATIAL, RDF.type, DCTERMS.Location))
+    g.add((SPATIAL, DCAT.bbox, Literal(WORLD_BBOX, datatype=GEOSPARQL.wktLiteral)))
+    g.add((SPATIAL, DCAT.centroid, Literal(WORLD_CENTROID, datatype=GEOSPARQL.wktLiteral)))
     g.add((WCO_HOMEPAGE, RDF.type, FOAF.Document))
 
     g.add((catalog, RDF.type, DCAT.Catalog))
@@ -194,7 +226,7 @@ def catalog_graph(store: GraphStore, now: datetime | None = None) -> Graph:
             media = URIRef(IANA + media_type)
             g.add((distribution, DCAT.mediaType, media))
             g.add((media, RDF.type, DCTERMS.MediaType))
-            fmt = URIRef(EU + "file-type/" + file_type) if file_type else media
+            fmt = URIRef(EU + "file-type/" + file_type)
             g.add((distribution, DCTERMS.format, fmt))
             g.add((fmt, RDF.type, DCTERMS.MediaTypeOrExtent))
             g.add((distribution, DCATAP.availability, URIRef(EU + "planned-availability/STABLE")))

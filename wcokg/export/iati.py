@@ -1,15 +1,33 @@
 """IATI activity XML 2.03: one `iati-activity` per current activity.
 
 Mapping (documented choices; the IATI codelists are at iatistandard.org/en/iati-standard/203/codelists):
-- `iati-identifier`: ``{REPORTING_ORG_REF}-{PROGRAMME ID}-{activity id}``, upper-cased programme
-  id, e.g. ``XM-WCO-PTC-2022-2025-I-23``. The WCO has no registered IATI organisation identifier;
-  ``XM-WCO`` (XM = international organisation without a registration agency prefix) is a
-  provisional reference to be replaced by the one the WCO registers.
+- organisation identifier: the setting ``WCOKG_IATI_ORGANISATION_REF`` (``Settings.iati_organisation_ref``),
+  by default the placeholder ``XI-IATI-WCO``. The WCO has no IATI organisation identifier yet.
+  ``XI-IATI`` is an approved registration agency (OrganisationRegistrationAgency codelist: the
+  IATI Secretariat allocates identifiers to bona fide organisations, such as intergovernmental
+  ones, that no national register covers), so rule 1.14.8 holds; the ``WCO`` part is a
+  placeholder until the IATI Technical Team allocates the real one (then set the setting). The
+  DAC channel codes that name the WCO (47139 Customs Co-operation Fund, 47102 Fellowship
+  Programme) identify funds, not the organisation, so ``XM-DAC-…`` is not used.
+- `iati-identifier`: ``{organisation ref}-{PROGRAMME ID}-{activity id}``, upper-cased programme
+  id, e.g. ``XI-IATI-WCO-PTC-2022-2025-I-23``.
 - `reporting-org`: the WCO, OrganisationType 40 (Multilateral).
 - `title`: the Activities cell; `description` type 1 (General): the progress text (or the title);
   `description` type 2 (Objectives): the Key Performance Indicators.
 - `participating-org`: the body in charge with role 2 (Accountable), every other responsible
   body with role 4 (Implementing); bodies are WCO working bodies, OrganisationType 40.
+- `activity-scope` 1 (Global) and `recipient-region` 998 "Developing countries, unspecified"
+  (vocabulary 1, OECD DAC): the work programmes are worldwide (the WCO's membership), not for one
+  country or region; 998 is the DAC region for activities not allocable by country or region,
+  which the Standard's rules and consumers ask for (a recipient country or region on every
+  activity). No percentage: one region.
+- `sector`: vocabulary 1 (OECD DAC CRS 5-digit), code 33120 "Trade facilitation", whose
+  definition names the WCO's work: "simplification and harmonisation of international import and
+  export procedures (e.g. customs valuation, licensing procedures, transport formalities …);
+  support to customs departments and other border agencies …; tariff reforms". One sector for
+  every activity (no percentage: rule 2.1.4); the work programmes do not classify their
+  activities further, and 33110 (Trade policy) or 15114 (Domestic revenue mobilisation) would
+  be guesses per activity.
 - `activity-status` (ActivityStatus): Not started -> 1 Pipeline/identification, In progress ->
   2 Implementation, Completed -> 4 Closed, Postponed -> 6 Suspended.
 - `activity-date`: type 1 (planned start) = 1 January of the programme's first year; type 3
@@ -28,16 +46,21 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
 from wcokg.export.common import ProgrammeInfo, programmes, select, text
+from wcokg.settings import get_settings
 from wcokg.store.base import GraphStore
 from wcokg.table import ActivityRow, activity_rows
 
-REPORTING_ORG_REF = "XM-WCO"
 REPORTING_ORG_NAME = "World Customs Organization"
 ORGANISATION_TYPE_MULTILATERAL = "40"
 ROLE_ACCOUNTABLE = "2"
 ROLE_IMPLEMENTING = "4"
 ACTIVITY_STATUS = {"Not started": "1", "In progress": "2", "Completed": "4", "Postponed": "6"}
 RELATED_SIBLING = "3"
+ACTIVITY_SCOPE_GLOBAL = "1"
+REGION_VOCABULARY_OECD_DAC = "1"
+REGION_DEVELOPING_COUNTRIES_UNSPECIFIED = "998"
+SECTOR_VOCABULARY_OECD_DAC_5 = "1"
+SECTOR_TRADE_FACILITATION = "33120"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 _BODIES = """
@@ -69,8 +92,9 @@ SELECT ?iri ?wp WHERE { ?iri wcokg:inProgramme ?wp }
 """
 
 
-def iati_identifier(programme: ProgrammeInfo, activity_id: str) -> str:
-    return f"{REPORTING_ORG_REF}-{programme.id.upper()}-{activity_id}"
+def iati_identifier(organisation_ref: str, programme: ProgrammeInfo, activity_id: str) -> str:
+    """``{organisation ref}-{PROGRAMME ID}-{activity id}`` (rule 1.1.21: prefixed by the org ref)."""
+    return f"{organisation_ref}-{programme.id.upper()}-{activity_id}"
 
 
 def _narrative(parent: ET.Element, tag: str, value: str, **attrs: str) -> ET.Element:
@@ -79,8 +103,14 @@ def _narrative(parent: ET.Element, tag: str, value: str, **attrs: str) -> ET.Ele
     return element
 
 
-def render_iati(store: GraphStore, now: datetime | None = None) -> bytes:
-    """The IATI activities document (UTF-8 XML) for every current activity of the store."""
+def render_iati(
+    store: GraphStore, now: datetime | None = None, organisation_ref: str | None = None
+) -> bytes:
+    """The IATI activities document (UTF-8 XML) for every current activity of the store.
+
+    `organisation_ref` defaults to the setting ``WCOKG_IATI_ORGANISATION_REF``.
+    """
+    org_ref = organisation_ref or get_settings().iati_organisation_ref
     stamp = (now or datetime.now(UTC)).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
     by_iri = {p.iri: p for p in programmes(store)}
     owner = {text(r, "iri"): by_iri.get(text(r, "wp")) for r in select(store, _PROGRAMME_OF)}
@@ -95,7 +125,7 @@ def render_iati(store: GraphStore, now: datetime | None = None) -> bytes:
         depends[text(r, "iri")].append(text(r, "other"))
     rows = activity_rows(store)
     identifiers = {
-        row.iri: iati_identifier(programme, row.id)
+        row.iri: iati_identifier(org_ref, programme, row.id)
         for row in rows
         if (programme := owner.get(row.iri)) is not None
     }
@@ -114,6 +144,7 @@ def render_iati(store: GraphStore, now: datetime | None = None) -> bytes:
             milestones.get(row.iri, []),
             depends.get(row.iri, []),
             stamp,
+            org_ref,
         )
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
@@ -128,6 +159,7 @@ def _activity(
     milestones: list[tuple[date, str]],
     depends: list[str],
     stamp: str,
+    org_ref: str,
 ) -> None:
     activity = ET.SubElement(
         root,
@@ -139,7 +171,7 @@ def _activity(
         activity,
         "reporting-org",
         REPORTING_ORG_NAME,
-        ref=REPORTING_ORG_REF,
+        ref=org_ref,
         type=ORGANISATION_TYPE_MULTILATERAL,
     )
     _narrative(activity, "title", row.title or row.id)
@@ -168,6 +200,17 @@ def _activity(
         ET.SubElement(activity, "activity-date", {"type": "3", "iso-date": end.isoformat()})
     if start is None and end is None:  # the XSD needs one date: the export day, as planned start
         ET.SubElement(activity, "activity-date", {"type": "1", "iso-date": stamp[:10]})
+    ET.SubElement(activity, "activity-scope", {"code": ACTIVITY_SCOPE_GLOBAL})
+    ET.SubElement(
+        activity,
+        "recipient-region",
+        {"code": REGION_DEVELOPING_COUNTRIES_UNSPECIFIED, "vocabulary": REGION_VOCABULARY_OECD_DAC},
+    )
+    ET.SubElement(
+        activity,
+        "sector",
+        {"code": SECTOR_TRADE_FACILITATION, "vocabulary": SECTOR_VOCABULARY_OECD_DAC_5},
+    )
     for other in depends:
         if other in identifiers:
             ET.SubElement(

@@ -3,10 +3,23 @@
 - an activity is a `schema:Project` (a kind of schema:Organization): name, identifier,
   description (the KPI), keywords (strategic-plan codes, task type, priority, status), the body in
   charge as `parentOrganization`, the other responsible bodies as `member`, its milestones as
-  `event`s (`schema:Event` with the due date); the instruments it feeds name it as `producer`
-  (schema.org has no property for a dependency between projects: see the IATI export);
+  `event`s; the instruments it feeds name it as `producer` (schema.org has no property for a
+  dependency between projects: see the IATI export);
 - a working body is a `schema:Organization`, with `parentOrganization` from `org:reportsTo`;
-- a meeting (`wcokg:Meeting`) is a `schema:Event` (dates, venue as a `schema:Place`, organiser);
+- a meeting (`wcokg:Meeting`) is a `schema:Event` with its organiser and what the graph knows:
+  - dates: `startDate`/`endDate` the meeting's exact days where a source gives them, else
+    `startDate` the month (ISO 8601 `YYYY-MM`), else no date; never a made-up day;
+  - `location`: the stated venue as a `schema:Place` (its name as written); a participation
+    statement that mentions online, virtual or remote attendance as a `schema:VirtualLocation`
+    (described by that statement; a venue saying so is virtual, not a Place);
+  - `eventAttendanceMode`: `MixedEventAttendanceMode` with both, `OnlineEventAttendanceMode`
+    with only the virtual one; none when the graph only knows a venue (it does not say the
+    meeting had no online participants) or nothing;
+- a milestone is a `schema:Event` named by its month and body, `startDate` its month (or year)
+  as written (the computed `dueBy`, the last day of that month, is a deadline, not the event's
+  end, and is left out). When the graph has exactly one meeting of the milestone's body in that
+  month, the milestone falls at that session: `superEvent` is the meeting, and the meeting's
+  exact dates, location and attendance mode are the milestone's;
 - an instrument is a `schema:CreativeWork`; its editions are `workExample`s, each with
   `exampleOfWork` back to the instrument and `version`; the activities that feed it are its
   `producer`s.
@@ -28,6 +41,12 @@ from wcokg.table import activity_rows
 
 CONTEXT = "https://schema.org/"
 Node = dict[str, Any]
+ONLINE_WORDS = ("online", "virtual", "remote", "videoconferenc", "hybrid")
+"""Words of a venue or participation statement that mean attendance over the network."""
+MIXED = {"@id": CONTEXT + "MixedEventAttendanceMode"}
+ONLINE = {"@id": CONTEXT + "OnlineEventAttendanceMode"}
+EVENT_KEYS = ("startDate", "endDate", "location", "eventAttendanceMode")
+"""What a milestone takes from the meeting it falls at."""
 
 _PREFIXES = """
 PREFIX wcokg: <https://w3id.org/wcokg/ontology#>
@@ -73,7 +92,7 @@ SELECT ?iri ?milestone ?label ?due ?when ?body WHERE {
 _MEETINGS = (
     _PREFIXES
     + """
-SELECT ?iri ?name ?start ?end ?month ?venue ?body WHERE {
+SELECT ?iri ?name ?start ?end ?month ?venue ?participants ?body WHERE {
   ?iri a wcokg:Meeting .
   OPTIONAL { ?iri skos:prefLabel ?pref }
   OPTIONAL { ?iri rdfs:label ?label }
@@ -82,8 +101,18 @@ SELECT ?iri ?name ?start ?end ?month ?venue ?body WHERE {
   OPTIONAL { ?iri wcokg:endDate ?end }
   OPTIONAL { ?iri wcokg:month ?month }
   OPTIONAL { ?iri wcokg:venue ?venue }
+  OPTIONAL { ?iri wcokg:participants ?participants }
   OPTIONAL { VALUES ?by { wcokg:body dcterms:creator prov:wasAssociatedWith }
              ?iri ?by ?body . ?body a wcokg:WorkingBody }
+}"""
+)
+_MILESTONE_MEETINGS = (
+    _PREFIXES
+    + """
+SELECT ?milestone ?meeting WHERE {
+  ?milestone a wcokg:Milestone ; wcokg:body ?body ; time:inXSDgYearMonth ?month .
+  ?meeting a wcokg:Meeting ; wcokg:body ?body ; wcokg:month ?held .
+  FILTER(STR(?held) = STR(?month))
 }"""
 )
 _INSTRUMENTS = (
@@ -150,11 +179,14 @@ class _Data:
             )
             _add(node, "name", text(row, "name"))
             _add(node, "startDate", text(row, "start") or text(row, "month"))
-            _add(node, "endDate", text(row, "end"))
-            if text(row, "venue"):
-                _add(node, "location", {"@type": "Place", "name": text(row, "venue")})
+            if text(row, "start"):
+                _add(node, "endDate", text(row, "end"))
+            for location in _locations(text(row, "venue"), text(row, "participants")):
+                _add(node, "location", location)
             if text(row, "body"):
                 _add(node, "organizer", _ref(text(row, "body")))
+        for node in self.events.values():
+            _add(node, "eventAttendanceMode", _attendance(_as_list(node.get("location"))))
         producers: dict[str, list[str]] = defaultdict(list)
         for row in select(store, _FEEDS):
             producers[text(row, "target")].append(text(row, "iri"))
@@ -179,6 +211,9 @@ class _Data:
         bodies: dict[str, list[str]] = defaultdict(list)
         for row in select(store, _RESPONSIBLE):
             bodies[text(row, "iri")].append(text(row, "body"))
+        held_at: dict[str, list[str]] = defaultdict(list)
+        for row in select(store, _MILESTONE_MEETINGS):
+            held_at[text(row, "milestone")].append(text(row, "meeting"))
         milestones: dict[str, list[Node]] = defaultdict(list)
         for row in select(store, _MILESTONES):
             event: Node = {
@@ -186,10 +221,14 @@ class _Data:
                 "@type": "Event",
                 "name": text(row, "label") or text(row, "when"),
                 "startDate": text(row, "when"),
-                "endDate": text(row, "due"),
             }
             if text(row, "body"):
                 event["organizer"] = _ref(text(row, "body"))
+            meetings = held_at.get(text(row, "milestone"), [])
+            if len(meetings) == 1 and meetings[0] in self.events:
+                meeting = self.events[meetings[0]]
+                event["superEvent"] = _ref(meetings[0])
+                event.update({k: meeting[k] for k in EVENT_KEYS if k in meeting})
             milestones[text(row, "iri")].append(event)
         for a in activity_rows(store):
             node = {
@@ -222,6 +261,29 @@ class _Data:
             *self.works.values(),
             *self.activities.values(),
         ]
+
+
+def _online(statement: str) -> bool:
+    return any(word in statement.lower() for word in ONLINE_WORDS)
+
+
+def _locations(venue: str, participation: str) -> list[Node]:
+    """The venue as a Place and online attendance as a VirtualLocation, as the graph states them."""
+    found: list[Node] = []
+    if venue and not _online(venue):
+        found.append({"@type": "Place", "name": venue})
+    virtual = [s for s in (venue, participation) if s and _online(s)]
+    if virtual:
+        found.append({"@type": "VirtualLocation", "description": "; ".join(virtual)})
+    return found
+
+
+def _attendance(locations: list[Node]) -> Node | None:
+    """Mixed with a Place and a VirtualLocation, Online with only the latter, else unknown."""
+    kinds = {location["@type"] for location in locations}
+    if "VirtualLocation" not in kinds:
+        return None
+    return MIXED if "Place" in kinds else ONLINE
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -263,4 +325,16 @@ def _self_contained(data: _Data, activity: Node) -> Node:
         if key in node:
             value = node[key]
             node[key] = [inline(v) for v in value] if isinstance(value, list) else inline(value)
+    if "event" in node:  # the session a milestone falls at, named inline (not only its IRI)
+        node["event"] = [_with_session(data, event) for event in _as_list(node["event"])]
     return {"@context": CONTEXT, **node}
+
+
+def _with_session(data: _Data, event: Node) -> Node:
+    session = data.events.get(event.get("superEvent", {}).get("@id", ""))
+    if session is None:
+        return event
+    return {
+        **event,
+        "superEvent": {k: session[k] for k in ("@id", "@type", "name") if k in session},
+    }
