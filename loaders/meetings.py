@@ -64,7 +64,7 @@ _LIST = rf"(?:{_GROUP})(?:\s*(?:,|and)\s*(?:the\s+)?{_GROUP})*"
 _BEFORE_BODY_RE = re.compile(
     rf"(?:\b(?:the|its)\s+)?(?P<list>{_LIST})\s*(?:(?:sessions?|meetings?)\s+of\s+(?:the\s+)?)?$"
 )
-_AFTER_BODY_ORD_RE = re.compile(rf"^\s*(?P<ord>{_ORD})")
+_AFTER_BODY_ORD_RE = re.compile(rf"^(?:'s|\u2019s)?\s*(?P<ord>{_GROUP})")
 _AFTER_MONTH_RE = re.compile(
     rf"^(?:\s+[\w/'-]+){{0,4}}?\s+(?:in|on|held in|of)\s+(?:the\s+)?(?P<my>{_MY})"
 )
@@ -72,7 +72,23 @@ _BEFORE_MONTH_RE = re.compile(
     rf"(?:(?P<my1>{_MY})\s+(?:(?:meetings?|sessions?)\s+of\s+)?(?:the\s+)?"
     rf"|\b(?:in|at its meeting in)\s+(?P<my2>{_MY})\s*,?\s+(?:the\s+)?)$"
 )
-_BODYLESS_RE = re.compile(rf"\b(?:its|the)\s+(?P<list>{_LIST})\s+meetings?\b(?!\s+of)")
+_BODYLESS_RE = re.compile(
+    rf"\b(?:its|the)\s+(?P<list>{_LIST})\s+(?:meetings?|sessions?)\b(?!\s+of)"
+)
+_JOINED_RE = re.compile(rf"(?P<a>{_ORD})(?P<and>\s+and\s+(?:the\s+)?)(?P<b>{_ORD})(?=\s+sessions\b)")
+
+
+def join_sessions(text: str) -> str:
+    """ "229th and 230th sessions" (one double meeting) read as "229th/230th", same length."""
+
+    def joined(m: re.Match[str]) -> str:
+        a, b = ordinals(m.group("a")), ordinals(m.group("b"))
+        if b[0] != a[0] + 1:
+            return m.group(0)
+        gap = len(m.group("and")) - 1
+        return m.group("a") + "/" + m.group("b") + " " * gap
+
+    return _JOINED_RE.sub(joined, text)
 _UNRESOLVED_RE = re.compile(
     rf"(?P<list>{_GROUP})\s+(?:meeting|session)s?\s+of\s+(?:the\s+)?(?P<name>[a-z][\w/ -]{{2,60}}?)"
     r"(?=\s*[,.;]|\s+(?:was|were|is|in|on|held|and|took|endorsed)\b|$)"
@@ -189,7 +205,7 @@ class MentionFinder:
         self.organisations = _stripped(reference.organisations)
 
     def find(self, sentence: str) -> tuple[list[MeetingMention], list[Flag]]:
-        t = fold(strip_parens(sentence))
+        t = join_sessions(fold(strip_parens(sentence)))
         orgs = [(m.start, m.end) for m in self.organisations.find_all(t)]
         bodies = [
             m
@@ -210,6 +226,7 @@ class MentionFinder:
                 after = _AFTER_BODY_ORD_RE.match(tail)
                 if after:
                     found_groups = [ordinals(after.group("ord"))]
+                    tail = tail[after.end() :]
             when = None
             m_after = _AFTER_MONTH_RE.match(tail)
             m_before = _BEFORE_MONTH_RE.search(head)

@@ -14,6 +14,7 @@ from rdflib import Graph
 from wcokg.errors import SourceFormatError
 from wcokg.loaders.link_rdf import (
     add_activity_flags,
+    add_candidates,
     add_links,
     add_meetings,
     add_news,
@@ -29,7 +30,13 @@ from wcokg.loaders.meetings import (
     programme_mentions,
     programme_outcomes,
 )
-from wcokg.loaders.news import NEWS_SUFFIXES, attach, mention_activities, read_news
+from wcokg.loaders.news import (
+    NEWS_SUFFIXES,
+    attach,
+    mention_activities,
+    news_outcomes,
+    read_news,
+)
 from wcokg.loaders.programme import load_programme
 from wcokg.loaders.rdf import add_programme, static_graph
 from wcokg.loaders.records import Flag, Link, Meeting, NewsItem, Outcome, Programme
@@ -165,6 +172,7 @@ def link_sources(
         outcomes += programme_outcomes(programme, finder, index)
     for news in news_items:
         mention_activities(news, report.programmes, links, catalogue)
+        news_outcomes(news, report.programmes, links, catalogue, finder.bodies)
         outcomes += news.outcomes
     flags += [("", "", f) for f in index.flags]
     report.links, report.outcomes, report.news = links, outcomes, news_items
@@ -176,7 +184,8 @@ def link_sources(
     add_activity_flags(g, [f for f in flags if f[1]], minter)
     sources = {}
     for news in news_items:
-        sources["news"] = add_news(g, news, minter)
+        sources[news.id] = add_news(g, news, minter)
+        add_candidates(g, news.candidates.values(), minter, sources[news.id])
     add_outcomes(g, outcomes, minter, sources)
 
 
