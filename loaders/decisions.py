@@ -22,7 +22,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from wcokg.loaders.lexicon import Lexicon, fold
+from wcokg.loaders.heads import ARTICLE_RE as _ARTICLE_RE
+from wcokg.loaders.heads import instrument_head
+from wcokg.loaders.lexicon import Lexicon
 from wcokg.loaders.linking import Catalogue, norm
 from wcokg.loaders.records import Programme
 from wcokg.namespaces import slug
@@ -52,11 +54,6 @@ _PLANNED_RE = re.compile(
 _PASSIVE_RE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:[a-z]+\s+)?$", re.IGNORECASE)
 _LEAD_RE = re.compile(r"^[\s:,]*(?:(?:and|also|both|further|then)\s+)*", re.IGNORECASE)
 _TAIL_RE = re.compile(r"[\s,;:]*(?:\b(?:and|also|it|as well as|while)\b[\s,;:]*)*$", re.IGNORECASE)
-_ARTICLE_RE = re.compile(
-    r"^(?:(?:the|a|an|its|their|this|these|two|three|several|proposed|revised|updated|new|"
-    r"draft|amended|final|latest|current)\s+)+",
-    re.IGNORECASE,
-)
 _INFINITIVE_RE = re.compile(r"^to\s+[a-z]+\s+", re.IGNORECASE)
 _TRAILER_RE = re.compile(
     r"\s+(?:as (?:revised|amended|presented|proposed)|until\b.*|by\s+(?:19|20)\d\d.*"
@@ -66,38 +63,6 @@ _TRAILER_RE = re.compile(
 _ARTICLE_AFTER_AND_RE = re.compile(r"^(?:the|a|an|its|their|this|these)\b", re.IGNORECASE)
 _EDITION_RE = re.compile(r"^(\d+)\s*(?:st|nd|rd|th)\s+edition\s+of\s+(?:the\s+)?")
 _VERSION_RE = re.compile(r"^version\s+(\d+(?:\.\d+)+)\.?\s+of\s+(?:the\s+)?")
-_PREPOSITION_RE = re.compile(
-    r"\s(?:of|on|for|to|in|under|concerning|regarding|about|with|from|by|and)\s", re.IGNORECASE
-)
-
-INSTRUMENT_HEADS: tuple[tuple[str, str], ...] = (
-    ("terms of reference", "terms-of-reference"),
-    ("framework of standards", "framework-of-standards"),
-    ("action plan", "action-plan"),
-    ("guidelines", "guidelines"),
-    ("guideline", "guidelines"),
-    ("guidance", "guidelines"),
-    ("handbook", "handbook"),
-    ("manual", "handbook"),
-    ("compendium", "compendium"),
-    ("report", "report"),
-    ("recommendation", "recommendation"),
-    ("resolution", "resolution"),
-    ("declaration", "declaration"),
-    ("convention", "convention"),
-    ("guide", "guide"),
-    ("study", "study"),
-    ("strategy", "strategy"),
-    ("glossary", "strategy"),
-    ("toolkit", "tool"),
-    ("tool", "tool"),
-    ("template", "template"),
-    ("note", "note"),
-    ("package", "package"),
-    ("framework", "framework-of-standards"),
-)
-"""Head nouns that make an unknown object a candidate instrument, with its instrument type
-(a code of the instrument-type scheme, ontology/vocab/linking.ttl); multi-word heads first."""
 
 
 @dataclass(frozen=True)
@@ -199,24 +164,6 @@ def _merge_names(parts: list[str], catalogue: Catalogue | None) -> list[str]:
         else:
             merged.append(part)
     return merged
-
-
-def instrument_head(phrase: str) -> str | None:
-    """The instrument type of a phrase's head noun (the words before its first preposition;
-    "terms of reference" and "framework of standards" read whole), or None."""
-    text = fold(_ARTICLE_RE.sub("", phrase))
-    for head, code in INSTRUMENT_HEADS[:2]:
-        if re.match(rf"^(?:[\w-]+\s+){{0,3}}{head}\b", text):
-            return code
-    head_words = _PREPOSITION_RE.split(f" {text} ", maxsplit=1)[0]
-    words = re.findall(r"[a-z-]+", head_words)
-    for end in range(len(words), 0, -1):
-        for head, code in INSTRUMENT_HEADS:
-            size = head.count(" ") + 1
-            tail = " ".join(words[max(0, end - size) : end])
-            if tail == head or (tail.endswith("s") and tail[:-1] == head):
-                return code
-    return None
 
 
 def candidate_label(phrase: str) -> str:

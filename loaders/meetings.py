@@ -75,7 +75,9 @@ _BEFORE_MONTH_RE = re.compile(
 _BODYLESS_RE = re.compile(
     rf"\b(?:its|the)\s+(?P<list>{_LIST})\s+(?:meetings?|sessions?)\b(?!\s+of)"
 )
-_JOINED_RE = re.compile(rf"(?P<a>{_ORD})(?P<and>\s+and\s+(?:the\s+)?)(?P<b>{_ORD})(?=\s+sessions\b)")
+_JOINED_RE = re.compile(
+    rf"(?P<a>{_ORD})(?P<and>\s+and\s+(?:the\s+)?)(?P<b>{_ORD})(?=\s+sessions\b)"
+)
 
 
 def join_sessions(text: str) -> str:
@@ -89,6 +91,8 @@ def join_sessions(text: str) -> str:
         return m.group("a") + "/" + m.group("b") + " " * gap
 
     return _JOINED_RE.sub(joined, text)
+
+
 _UNRESOLVED_RE = re.compile(
     rf"(?P<list>{_GROUP})\s+(?:meeting|session)s?\s+of\s+(?:the\s+)?(?P<name>[a-z][\w/ -]{{2,60}}?)"
     r"(?=\s*[,.;]|\s+(?:was|were|is|in|on|held|and|took|endorsed)\b|$)"

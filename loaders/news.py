@@ -33,7 +33,7 @@ from pathlib import Path
 from wcokg.loaders.decisions import Target, decisions, resolve_object
 from wcokg.loaders.lexicon import Lexicon, fold
 from wcokg.loaders.linking import Catalogue, Similarity, norm, sentences
-from wcokg.loaders.meetings import MeetingIndex, MentionFinder
+from wcokg.loaders.meetings import MONTHS, MeetingIndex, MentionFinder
 from wcokg.loaders.newsdates import MeetingDates, date_spans, meeting_dates
 from wcokg.loaders.programme import read_text
 from wcokg.loaders.records import (
@@ -51,9 +51,7 @@ from wcokg.namespaces import slug
 NEWS_SUFFIXES = (".txt", ".html", ".htm")
 _EDITION_RE = re.compile(r"\b(\d+)\s*(?:st|nd|rd|th)\s+edition\s+of\s+(?:the\s+)?")
 _VERSION_RE = re.compile(r"\bversion\s+(\d+(?:\.\d+)+)\.?\s+of\s+(?:the\s+)?")
-_MONTH_NAMES = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTH_NAMES = [name.capitalize() for name in MONTHS]
 _VENUE_RE = re.compile(
     r"\b(?:at|in)\s+(?P<place>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|de|du))*"
     r"(?:,?\s+in\s+[A-Z][\w-]*)?(?:,\s+[A-Z][\w-]*(?!\s+\d))?)"
@@ -155,7 +153,7 @@ def _find_session(
     elif numbered:
         chosen = numbered[0]
         body = chosen[2].body_id
-        for line, sentence, mentions, found in dated:
+        for _line, _sentence, mentions, found in dated:
             if not mentions or any(m.body_id == body for m in mentions):
                 when = found
                 break
@@ -186,7 +184,12 @@ def _find_session(
         sentence,
     )
     news.date_line = next((d[0] for d in dated if d[3] == when), line) if when else line
-    about = [s for n, s, _m in parsed if n in (line, news.date_line)]
+    # every dated sentence about the same body (or no body) describes the meeting
+    about = [sentence] + [
+        s
+        for _n, s, mentions, _when in dated
+        if s != sentence and (not mentions or any(m.body_id == mention.body_id for m in mentions))
+    ]
     _format_venue_participation(news, about)
 
 
@@ -369,11 +372,20 @@ def news_outcomes(
                     news.id,
                 ),
             )
-            for programme, activity in _named_due(target, phrase, due, links, catalogue, similarity):
+            for programme, activity in _named_due(
+                target, phrase, due, links, catalogue, similarity
+            ):
                 found.setdefault(
                     (f"{programme}/{activity.id}", verb),
                     Outcome(
-                        meeting.id, activity.id, "activity", verb, sentence, programme, line, news.id
+                        meeting.id,
+                        activity.id,
+                        "activity",
+                        verb,
+                        sentence,
+                        programme,
+                        line,
+                        news.id,
                     ),
                 )
     news.outcomes = list(found.values())
@@ -401,7 +413,11 @@ def _named_due(
 ) -> list[tuple[str, Activity]]:
     """Due activities a decision names: linked to its instrument (or edition, part), or whose
     title holds the object's words."""
-    family = {target.id, catalogue.edition_of.get(target.id, ""), catalogue.part_of.get(target.id, "")}
+    family = {
+        target.id,
+        catalogue.edition_of.get(target.id, ""),
+        catalogue.part_of.get(target.id, ""),
+    }
     named = []
     for programme, activity in due:
         linked = any(
@@ -412,9 +428,7 @@ def _named_due(
             for link in links
         )
         words = target.label if target.kind == "candidate" else ""
-        if linked or (
-            words and similarity[programme].score(words, activity) >= ACTIVITY_MATCH
-        ):
+        if linked or (words and similarity[programme].score(words, activity) >= ACTIVITY_MATCH):
             named.append((programme, activity))
     return named
 

@@ -15,11 +15,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
-MONTH_NUMBER = {name: index for index, name in enumerate(_MONTHS, start=1)}
-_M = "(?:" + "|".join(_MONTHS) + ")"
+from wcokg.loaders.meetings import MONTHS as MONTH_NUMBER
+
+_M = "(?:" + "|".join(MONTH_NUMBER) + ")"
 _D = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _Y = r"(?:19|20)\d\d"
 _TO = r"\s*(?:-|to|until|till|and)\s*"

@@ -32,7 +32,12 @@ def test_read_news(tmp_path: Path) -> None:
     assert news.venue == "WCO Headquarters in Brussels"
     assert news.participants and "9 participants" in news.participants
     reported = {(verb, instrument) for verb, instrument, _s, _l in news.reported}
-    assert reported == {("endorsed", "ecommerce-compendium-4"), ("endorsed", "data-model-4.0.0")}
+    assert reported == {
+        ("examined", "ecommerce-compendium-4"),
+        ("endorsed", "ecommerce-compendium-4"),
+        ("discussed", "data-model-4.0.0"),
+        ("endorsed", "data-model-4.0.0"),
+    }
     lines = {line for _v, _i, _s, line in news.reported}
     assert lines == {5}
 
