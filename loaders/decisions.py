@@ -53,7 +53,9 @@ _PLANNED_RE = re.compile(
 )
 _PASSIVE_RE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:[a-z]+\s+)?$", re.IGNORECASE)
 _LEAD_RE = re.compile(r"^[\s:,]*(?:(?:and|also|both|further|then)\s+)*", re.IGNORECASE)
-_TAIL_RE = re.compile(r"[\s,;:]*(?:\b(?:and|also|it|as well as|while)\b[\s,;:]*)*$", re.IGNORECASE)
+_TAIL_RE = re.compile(
+    r"[\s,;:&]*(?:\b(?:and|also|it|as well as|while)\b[\s,;:&]*)*$", re.IGNORECASE
+)
 _INFINITIVE_RE = re.compile(r"^to\s+[a-z]+\s+", re.IGNORECASE)
 _TRAILER_RE = re.compile(
     r"\s+(?:as (?:revised|amended|presented|proposed)|until\b.*|by\s+(?:19|20)\d\d.*"
@@ -218,6 +220,13 @@ def _leading_instrument(bare: str, catalogue: Catalogue) -> str | None:
                 return catalogue.editions(family).get(m.group(1), found[0].id)
     found = catalogue.find(text)
     if found and found[0].start == 0:
+        # "the SAFE Framework of Standards 2021": a year or version right after the name
+        year = re.match(
+            r"^,?\s*(?:version\s+|edition\s+)?(\d+(?:\.\d+)+|(?:19|20)\d\d)\b", text[found[0].end :]
+        )
+        if year is not None:
+            family = catalogue.edition_of.get(found[0].id, found[0].id)
+            return catalogue.editions(family).get(year.group(1), found[0].id)
         return found[0].id
     return None
 

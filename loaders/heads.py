@@ -24,6 +24,7 @@ INSTRUMENT_HEADS: tuple[tuple[str, str], ...] = (
     ("terms of reference", "terms-of-reference"),
     ("framework of standards", "framework-of-standards"),
     ("action plan", "action-plan"),
+    ("strategic plan", "strategy"),
     ("guidelines", "guidelines"),
     ("guideline", "guidelines"),
     ("guidance", "guidelines"),

@@ -65,6 +65,14 @@ def add_activity_flags(g: Graph, flags: Sequence[tuple[str, str, Flag]], minter:
         _flag(g, minter.activity(programme, activity), flag, counts, "meeting-flag")
 
 
+def add_calendar_flags(g: Graph, node: URIRef, flags: Sequence[Flag]) -> None:
+    """Session-calendar findings no meeting or activity owns (two sources anchoring a body's
+    calendar differently), on the programme whose calendar they concern."""
+    counts: dict[URIRef, int] = {}
+    for flag in flags:
+        _flag(g, node, flag, counts, "calendar-flag")
+
+
 def add_meetings(g: Graph, meetings: Sequence[Meeting], minter: Minter) -> None:
     for m in meetings:
         node = minter.meeting(m.id)

@@ -348,28 +348,39 @@ class MeetingIndex:
         return cls({b: Calendar(c) for b, c in cadences.items()}, {}, [])
 
     def add_anchors(self, mentions: Iterable[MeetingMention]) -> None:
-        """Dated, numbered mentions of calendar bodies fix (or confirm) the calendar."""
+        """Dated, numbered mentions of calendar bodies fix the calendar. When they disagree, the
+        reading most of them support wins (the first on a tie) and every dissenting mention is
+        flagged ``calendar-conflict``: one source never silently moves the others' sessions."""
+        votes: dict[str, dict[int, list[MeetingMention]]] = {}
         for m in mentions:
             calendar = self.calendars.get(m.body_id or "")
             if calendar is None or not m.ordinals or m.year is None or m.month is None:
                 continue
-            if calendar.slot(m.year, m.month) is None:
+            slot = calendar.slot(m.year, m.month)
+            if slot is None or calendar.anchor is not None:
                 continue
-            first = min(m.ordinals)
-            if calendar.anchor is None:
-                calendar.anchor = (first, m.year, m.month)
-                calendar.anchor_text = m.text
-                continue
-            expected = calendar.ordinals_for(m.year, m.month)
-            if expected and first not in expected:
-                self.flags.append(
-                    Flag(
-                        "calendar-conflict",
-                        f"{m.body_text} {m.ordinals} dated {m.year}-{m.month:02d} disagrees with"
-                        f" the calendar anchored on: {calendar.anchor_text}",
-                        m.text,
+            base = min(m.ordinals) - slot * calendar.cadence.per_meeting
+            votes.setdefault(calendar.cadence.body_id, {}).setdefault(base, []).append(m)
+        for body, readings in votes.items():
+            calendar = self.calendars[body]
+            winner = max(readings.values(), key=len)  # dicts keep order: the first on a tie
+            chosen = winner[0]
+            assert chosen.year is not None and chosen.month is not None  # noqa: S101
+            calendar.anchor = (min(chosen.ordinals), chosen.year, chosen.month)
+            calendar.anchor_text = chosen.text
+            for group in readings.values():
+                if group is winner:
+                    continue
+                for m in group:
+                    self.flags.append(
+                        Flag(
+                            "calendar-conflict",
+                            f"{m.body_text} {m.ordinals} dated {m.year}-{m.month:02d} disagrees"
+                            f" with the calendar anchored on: {calendar.anchor_text}"
+                            f" ({len(winner)} dated mention(s) against {len(group)})",
+                            m.text,
+                        )
                     )
-                )
 
     def resolve(self, m: MeetingMention) -> Meeting | None:
         """The meeting a mention names (created on first sight), or None when undatable."""

@@ -75,13 +75,13 @@ _FORMATS = (
 )
 _UNKNOWN_BODY_RES = (
     re.compile(
-        r"\b(?:the\s+)?(?P<name>[A-Z][\w/-]*(?:\s+(?:[A-Z][\w/-]*|of|on|for|and|the))*?)\s+"
+        r"\b(?:[Tt]he\s+)?(?P<name>[A-Z][\w/-]*(?:\s+(?:[A-Z][\w/-]*|of|on|for|and|the))*?)\s+"
         r"(?:held|concluded|closed|opened|convened|met for)\s+its\s+(?P<ord>\d{1,3}(?:st|nd|rd|th)"
-        r"(?:\s*(?:/|-|and)\s*\d{1,3}(?:st|nd|rd|th))?)\s+(?:sessions?|meetings?)\b"
+        r"(?:\s*(?:/|-|and)\s*\d{1,3}(?:st|nd|rd|th))?)\s+(?i:sessions?|meetings?)\b"
     ),
     re.compile(
         r"\b(?P<ord>\d{1,3}(?:st|nd|rd|th)(?:\s*(?:/|-|and)\s*\d{1,3}(?:st|nd|rd|th))?)\s+"
-        r"(?:sessions?|meetings?)\s+of\s+the\s+(?P<name>[A-Z][\w/-]*(?:\s+(?:[A-Z][\w/-]*|of|on|"
+        r"(?i:sessions?|meetings?)\s+of\s+the\s+(?P<name>[A-Z][\w/-]*(?:\s+(?:[A-Z][\w/-]*|of|on|"
         r"for|and|the))*)"
     ),
 )
@@ -300,6 +300,17 @@ def attach(news: NewsItem, index: MeetingIndex) -> None:
         return
     meeting.flags += index.flags[raised:]
     del index.flags[raised:]
+    if not _same_month(news, meeting.year, meeting.month):
+        meeting.flags.append(
+            Flag(
+                "date-conflict",
+                f"{Path(news.source_path).name} dates the meeting {news.start_date} to"
+                f" {news.end_date}, outside its month by the session calendar"
+                f" ({meeting.year}-{meeting.month:02d}); the dates are not written",
+                f"{news.start_date} to {news.end_date}",
+            )
+        )
+        news.start_date = news.end_date = None
     for field, value in (
         ("start_date", news.start_date),
         ("end_date", news.end_date),
@@ -322,6 +333,14 @@ def attach(news: NewsItem, index: MeetingIndex) -> None:
     news.meeting = meeting
 
 
+def _same_month(news: NewsItem, year: int | None, month: int | None) -> bool:
+    """Whether the item's dates fall in the meeting's month (true when either is unknown)."""
+    days = [d for d in (news.start_date, news.end_date) if d]
+    if not days or year is None or month is None:
+        return True
+    return any(d.startswith(f"{year:04d}-{month:02d}") for d in days)
+
+
 def news_outcomes(
     news: NewsItem,
     programmes: Sequence[Programme],
@@ -338,17 +357,11 @@ def news_outcomes(
     due = _due(meeting.body_id, meeting.year, meeting.month, programmes)
     similarity = {p.id: Similarity(p.current()) for p in programmes}
     found: dict[tuple[str, str], Outcome] = {}
+    unresolved: dict[tuple[str, int], list[str]] = {}
     for verb, phrase, sentence, line in news.decisions:
         for target in resolve_object(phrase, catalogue, programmes, bodies):
             if target.kind == "unresolved":
-                news.flags.append(
-                    Flag(
-                        "unresolved-outcome-object",
-                        f"line {line}: the meeting {verb} {phrase!r}, which names no known"
-                        " instrument, edition, activity, programme or body",
-                        phrase,
-                    )
-                )
+                unresolved.setdefault((phrase, line), []).append(verb)
                 continue
             if target.kind == "candidate":
                 news.candidates.setdefault(
@@ -389,6 +402,15 @@ def news_outcomes(
                     ),
                 )
     news.outcomes = list(found.values())
+    for (phrase, line), verbs in unresolved.items():
+        news.flags.append(
+            Flag(
+                "unresolved-outcome-object",
+                f"line {line}: the meeting {' and '.join(dict.fromkeys(verbs))} {phrase!r},"
+                " which names no known instrument, edition, activity, programme or body",
+                phrase,
+            )
+        )
 
 
 def _due(
@@ -411,8 +433,10 @@ def _named_due(
     catalogue: Catalogue,
     similarity: dict[str, Similarity],
 ) -> list[tuple[str, Activity]]:
-    """Due activities a decision names: linked to its instrument (or edition, part), or whose
-    title holds the object's words."""
+    """Due activities a decision names: those whose output it is (they produce, update, maintain
+    or promote its instrument, that instrument's edition or the whole it is part of; an activity
+    that only feeds it is a mention, not an outcome), or, for a candidate instrument, whose title
+    holds the object's words."""
     family = {
         target.id,
         catalogue.edition_of.get(target.id, ""),
@@ -424,6 +448,7 @@ def _named_due(
             link.programme == programme
             and link.subject == activity.id
             and link.object_kind == "instrument"
+            and link.prop != "feeds"
             and (link.obj in family or catalogue.edition_of.get(link.obj) in family)
             for link in links
         )

@@ -14,6 +14,7 @@ from rdflib import Graph
 from wcokg.errors import SourceFormatError
 from wcokg.loaders.link_rdf import (
     add_activity_flags,
+    add_calendar_flags,
     add_candidates,
     add_links,
     add_meetings,
@@ -170,9 +171,17 @@ def link_sources(
     outcomes: list[Outcome] = []
     for programme in report.programmes:
         outcomes += programme_outcomes(programme, finder, index)
+    seen = {(o.meeting, o.subject_kind, o.programme, o.subject, o.verb) for o in outcomes}
     for news in news_items:
         mention_activities(news, report.programmes, links, catalogue)
         news_outcomes(news, report.programmes, links, catalogue, finder.bodies)
+        # one outcome per meeting, subject and verb: the first source's sentence is its evidence
+        news.outcomes = [
+            o
+            for o in news.outcomes
+            if (o.meeting, o.subject_kind, o.programme, o.subject, o.verb) not in seen
+        ]
+        seen |= {(o.meeting, o.subject_kind, o.programme, o.subject, o.verb) for o in news.outcomes}
         outcomes += news.outcomes
     flags += [("", "", f) for f in index.flags]
     report.links, report.outcomes, report.news = links, outcomes, news_items
@@ -182,6 +191,8 @@ def link_sources(
     add_links(g, links, minter)
     add_meetings(g, report.meetings, minter)
     add_activity_flags(g, [f for f in flags if f[1]], minter)
+    if report.programmes:
+        add_calendar_flags(g, minter.programme(report.programmes[0].id), index.flags)
     sources = {}
     for news in news_items:
         sources[news.id] = add_news(g, news, minter)
