@@ -13,7 +13,8 @@ Pure functions over one sentence (`decisions`) and over one object phrase (`reso
   head noun is a kind of instrument (guidelines, handbook, report, recommendation, terms of
   reference, action plan ...) that the reference data does not know, the known instruments it
   names further on, or the working body it names ("to extend the mandate of the WGPM"); anything
-  else is returned unresolved for the caller to flag.
+  else (a topic, a work programme that is not loaded) is returned unresolved for the caller to
+  flag.
 """
 
 from __future__ import annotations
@@ -185,6 +186,8 @@ def resolve_object(
     programme = _programme(phrase, programmes, bodies)
     if programme is not None:
         return [Target("programme", programme.id, programme.title)]
+    if re.search(r"\bwork programm?e\b", norm(phrase)):  # a programme that is not loaded
+        return [Target("unresolved", "", _clean(phrase))]
     bare = _ARTICLE_RE.sub("", _INFINITIVE_RE.sub("", _clean(phrase)))
     leading = _leading_instrument(bare, catalogue)
     if leading is not None:

@@ -137,9 +137,9 @@ def _find_session(
 ) -> None:
     """The meeting the item reports: body, ordinals, dates, format, venue, participation."""
     dated = [
-        (line, sentence, mentions, when)
+        (line, sentence, mentions, found)
         for line, sentence, mentions in parsed
-        if (when := meeting_dates(date_spans(sentence))) is not None
+        if (found := meeting_dates(date_spans(sentence))) is not None
     ]
     numbered = [
         (line, sentence, m) for line, sentence, mentions in parsed for m in mentions if m.ordinals
