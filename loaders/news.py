@@ -1,8 +1,8 @@
 """A news item or meeting report about one meeting, read as a second source.
 
-Plain text (``.txt``), Markdown (``.md`` read by the build only when it is not a work programme is
-not supported: news in Markdown is given as ``.txt``) and simple HTML (``.html``/``.htm``, tags
-dropped, block elements become lines). What is read, each with the line it comes from:
+Plain text (``.txt``; a news item in Markdown is read as ``.txt``, since the build takes ``.md``
+sources for work programmes) and simple HTML (``.html``/``.htm``: tags dropped, block elements end
+lines, entities decoded). What is read, each with the line it comes from:
 
 - the meeting: a working body of the reference data (name, acronym or variant), its session
   ordinals ("44th Session", "247th/248th Sessions", "229th and 230th Sessions", "the 73rd Session
