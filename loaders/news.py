@@ -30,7 +30,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from wcokg.loaders.decisions import Target, decisions, resolve_object
+from wcokg.loaders.decisions import Target, candidate_label, decisions, resolve_object
 from wcokg.loaders.lexicon import Lexicon, fold
 from wcokg.loaders.linking import Catalogue, Similarity, norm, sentences
 from wcokg.loaders.meetings import MONTHS, MeetingIndex, MentionFinder
@@ -350,7 +350,8 @@ def news_outcomes(
 ) -> None:
     """Outcomes of the item's meeting: each decision's objects (instruments, editions, the
     programme, bodies, candidate instruments) and the activities due at the meeting that a
-    decision names; objects nothing resolves are flagged ``unresolved-outcome-object``."""
+    decision names (their output, or an object phrase their title holds); objects nothing
+    resolves are flagged ``unresolved-outcome-object``."""
     meeting = news.meeting
     if meeting is None:
         return
@@ -361,7 +362,29 @@ def news_outcomes(
     for verb, phrase, sentence, line in news.decisions:
         for target in resolve_object(phrase, catalogue, programmes, bodies):
             if target.kind == "unresolved":
-                unresolved.setdefault((phrase, line), []).append(verb)
+                # an activity due at the meeting whose title holds the phrase's words
+                matched = [
+                    (programme, activity)
+                    for programme, activity in due
+                    if similarity[programme].score(candidate_label(phrase), activity)
+                    >= ACTIVITY_MATCH
+                ]
+                for programme, activity in matched:
+                    found.setdefault(
+                        (f"{programme}/{activity.id}", verb),
+                        Outcome(
+                            meeting.id,
+                            activity.id,
+                            "activity",
+                            verb,
+                            sentence,
+                            programme,
+                            line,
+                            news.id,
+                        ),
+                    )
+                if not matched:
+                    unresolved.setdefault((phrase, line), []).append(verb)
                 continue
             if target.kind == "candidate":
                 news.candidates.setdefault(

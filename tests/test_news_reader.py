@@ -454,12 +454,13 @@ EXPECTED: dict[str, dict[str, object]] = {
         "meeting": ("ptc-249-250", "2025-10-07", "2025-10-09", "in-person"),
         "outcomes": {("safe-fos-2025", "endorsed"), ("data-model", "endorsed")},
     },
-    "ptc-247-248-safe.txt": {  # the activity due at that meeting that produces the edition
+    "ptc-247-248-safe.txt": {  # activities due at that meeting: I-23 updates the edition
         "meeting": ("ptc-247-248", "2025-04-22", "2025-04-24", None),
         "outcomes": {
             ("safe-fos-2025", "endorsed"),
             ("I-23", "endorsed"),
             ("report-of-the-30th-safe-wg-meeting", "took-note"),
+            ("I-24", "took-note"),  # the object phrase is the due activity's title
         },
     },
 }
@@ -554,6 +555,29 @@ def test_done_when_commands(tmp_path: Path) -> None:
             "candidate",
             "took-note",
         ),
+    }
+    council = run_wcokg(
+        tmp_path / "council",
+        "build",
+        "--strict",
+        str(PROGRAMME),
+        str(FIXTURES / "council-143-144.txt"),
+    )
+    assert council.returncode == 0, council.stderr
+    answer = run_wcokg(
+        tmp_path / "council",
+        "query",
+        "session-outcomes",
+        "--param",
+        "session=council-143-144",
+        "--format",
+        "csv",
+    )
+    assert {
+        (r["id"], r["kind"], r["verb"]) for r in csv.DictReader(io.StringIO(answer.stdout))
+    } == {
+        ("ptc-2022-2025", "programme", "approved"),
+        ("recommendation-on-the-use-of-the-wco-data-model", "candidate", "adopted"),
     }
     feeding = run_wcokg(
         store, "query", "activities-feeding", "--param", "target=safe-fos-2025", "--format", "csv"
