@@ -19,6 +19,12 @@ and the text span it was read from. The rules (named in `Link.rule`):
 - ``based-on-progress``: "Based on the progress on X" depends on the activity about X;
 - ``feasibility-study``: the development an activity's "Feasibility Study for developing X"
   prepares depends on that study;
+- ``revision-process``: "the SAFE Review Cycle", "the revision of X", "the update of X" (a bare
+  "the review cycle": the title's instruments) -> the activity feeds the edition of X under
+  development in the programme's cycle (version = a year of the programme);
+- ``sister-activity``: an activity with the same verb and object type as one linked by a rule
+  (not by this one) gets the same kind of link when its text names the same instrument (an
+  edition's instrument or parts count) or its object's topic is phrased the same way;
 - ``cross-reference``: "See activity 24 below", "(activity number 2)", "(activity 21 above)":
   resolved by the content of the phrase the reference qualifies; a bare number is read in the
   numbering the citing row was written against; a number that differs from the resolved

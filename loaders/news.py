@@ -408,9 +408,7 @@ def news_outcomes(
                     news.id,
                 ),
             )
-            for programme, activity in _named_due(
-                target, phrase, due, links, catalogue, similarity
-            ):
+            for programme, activity in _named_due(target, due, links, catalogue, similarity):
                 found.setdefault(
                     (f"{programme}/{activity.id}", verb),
                     Outcome(
@@ -450,7 +448,6 @@ def _due(
 
 def _named_due(
     target: Target,
-    phrase: str,
     due: Sequence[tuple[str, Activity]],
     links: Sequence[Link],
     catalogue: Catalogue,
