@@ -6,10 +6,16 @@ then identified (`resolve_meetings`):
 - a body with a session calendar (ontology/reference/sessions.ttl: the months it meets, ordinals
   per meeting) and one dated anchor (a mention with both ordinals and a month, e.g. the news
   item's 239th/240th PTC on 25-27 April 2023) gets every session's ordinals and month derived:
-  ids ``ptc-239-240``; mentions that disagree with the calendar are flagged;
+  ids ``ptc-239-240``, before, inside or after the programme's cycle. When dated mentions
+  disagree, the reading most of them support anchors the calendar; the others, and mentions
+  that disagree with the calendar, are flagged ``calendar-conflict``;
 - other bodies: ``{body}-{ordinal}`` when the ordinal is stated (``dmpt-65``), else
   ``{body}-{yyyy}-{mm}`` (``council-2023-06``); a month-only mention joins a numbered meeting of
   the same body in that month. Every meeting also answers to its other key (skos:notation).
+
+Ordinals: "239th/240th", "243rd-244th", "229th and 230th sessions" (consecutive ordinals of one
+double session, `join_sessions`), before the body ("the 65th DMPT", "the 73rd Session of the HSC")
+or after it ("the HSC 74th Session", "the CBC's 18th session", "its 44th Session").
 
 Outcomes (`find_outcomes`): a past-tense verb (endorsed, approved, adopted, took/taken note,
 published, presented, submitted) paired with the meeting mention after it ("endorsed by the PTC in

@@ -114,6 +114,9 @@ def test_no_meeting_dates(sentence: str) -> None:
         ("The RKC/MC met for its 34th Meeting.", "rkc-mc", (34,)),
         ("The Council of the WCO met for its 143rd/144th Sessions.", "council", (143, 144)),
         ("The 89th Session of the Policy Commission took place.", "policy-commission", (89,)),
+        ("Delegates to the 247th/248th PTC endorsed it.", "ptc", (247, 248)),
+        ("The Enforcement Committee's 44th Session closed.", "ec", (44,)),
+        ("The 243rd-244th Sessions of the PTC were held.", "ptc", (243, 244)),
     ],
 )
 def test_session_ordinals(
