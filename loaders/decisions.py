@@ -53,14 +53,17 @@ _PLANNED_RE = re.compile(
     re.IGNORECASE,
 )
 _PASSIVE_RE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:[a-z]+\s+)?$", re.IGNORECASE)
+_IMPERSONAL_RE = re.compile(r"\bit\s+(?:was|has been|had been)\s+(?:also\s+)?$", re.IGNORECASE)
+"""'It was agreed to ...': a decision of the meeting, though passive."""
 _LEAD_RE = re.compile(r"^[\s:,]*(?:(?:and|also|both|further|then)\s+)*", re.IGNORECASE)
 _TAIL_RE = re.compile(
     r"[\s,;:&]*(?:\b(?:and|also|it|as well as|while)\b[\s,;:&]*)*$", re.IGNORECASE
 )
-_INFINITIVE_RE = re.compile(r"^to\s+[a-z]+\s+", re.IGNORECASE)
+_INFINITIVE_RE = re.compile(r"^(?:that\s+|on\s+|upon\s+|to\s+[a-z]+\s+)", re.IGNORECASE)
 _TRAILER_RE = re.compile(
     r"\s+(?:as (?:revised|amended|presented|proposed)|until\b.*|by\s+(?:19|20)\d\d.*"
-    r"|with (?:minor )?(?:amendments|changes)\b.*|for (?:publication|adoption)\b.*)$",
+    r"|with (?:minor )?(?:amendments|changes)\b.*|for (?:publication|adoption)\b.*"
+    r"|(?:should|would|will|shall|could|must|may|be|is|are|was|were|be)\b.*)$",
     re.IGNORECASE,
 )
 _ARTICLE_AFTER_AND_RE = re.compile(r"^(?:the|a|an|its|their|this|these)\b", re.IGNORECASE)
@@ -105,7 +108,10 @@ def decisions(sentence: str, catalogue: Catalogue | None = None) -> list[Decisio
         v
         for v in _VERB_RE.finditer(text)
         if not _PLANNED_RE.search(text[max(0, v.start() - 30) : v.start()])
-        and not _PASSIVE_RE.search(text[max(0, v.start() - 20) : v.start()])
+        and (
+            not _PASSIVE_RE.search(text[max(0, v.start() - 20) : v.start()])
+            or _IMPERSONAL_RE.search(text[max(0, v.start() - 20) : v.start()])
+        )
     ]
     found: list[Decision] = []
     pending: list[str] = []
@@ -188,7 +194,7 @@ def resolve_object(
         return [Target("programme", programme.id, programme.title)]
     if re.search(r"\bwork programm?e\b", norm(phrase)):  # a programme that is not loaded
         return [Target("unresolved", "", _clean(phrase))]
-    bare = _ARTICLE_RE.sub("", _INFINITIVE_RE.sub("", _clean(phrase)))
+    bare = _TRAILER_RE.sub("", _ARTICLE_RE.sub("", _INFINITIVE_RE.sub("", _clean(phrase))))
     leading = _leading_instrument(bare, catalogue)
     if leading is not None:
         return [Target("instrument", leading)]

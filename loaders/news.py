@@ -100,11 +100,21 @@ def plain_text(path: Path) -> str:
     return text
 
 
+def news_title(lines: Sequence[str], default: str) -> str:
+    """The item's headline: its first line of three words or more that is not navigation
+    ("Home / Contact / ..."); else its first long line; else `default`."""
+    for line in lines:
+        text = line.strip()
+        if text and " / " not in text and len(text.split()) >= 3:
+            return text
+    return next((line.strip() for line in lines if len(line.strip()) > 60), default)
+
+
 def read_news(path: Path, finder: MentionFinder, catalogue: Catalogue) -> NewsItem:
     """The item's meeting, decisions and mentions (meeting not yet resolved)."""
     text = plain_text(path)
     lines = text.splitlines()
-    title = next((line.strip() for line in lines if len(line.strip()) > 60), path.stem)
+    title = news_title(lines, path.stem)
     news = NewsItem(
         id=slug(path.stem),
         title=title,

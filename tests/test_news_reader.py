@@ -27,7 +27,7 @@ from wcokg.loaders.decisions import (
 )
 from wcokg.loaders.linking import Catalogue, load_catalogue
 from wcokg.loaders.meetings import MentionFinder
-from wcokg.loaders.news import read_news
+from wcokg.loaders.news import news_title, read_news
 from wcokg.loaders.newsdates import date_spans, meeting_dates
 from wcokg.loaders.programme import load_programme
 from wcokg.loaders.records import NewsItem, Programme
@@ -223,6 +223,27 @@ def test_unknown_body_is_kept_and_flagged(
     assert "3rd" in flag.message and "2024-06-02" in flag.message
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "Home / Contact / Sitemap\n\nThe 239th/240th sessions of the PTC were held.",
+            "The 239th/240th sessions of the PTC were held.",
+        ),
+        (
+            "Enforcement Committee concludes its 44th Session\n\nBrussels, 25 March 2024",
+            "Enforcement Committee concludes its 44th Session",
+        ),
+        (
+            "News\n\nThe Council of the WCO met for its 143rd/144th Sessions.",
+            "The Council of the WCO met for its 143rd/144th Sessions.",
+        ),
+    ],
+)
+def test_news_title(text: str, title: str) -> None:
+    assert news_title(text.splitlines(), "stem") == title
+
+
 # --- decisions ---------------------------------------------------------------------------------
 
 
@@ -238,6 +259,14 @@ def test_unknown_body_is_kept_and_flagged(
         ("The PTC decided to launch a study.", [("decided", "to launch a study")]),
         ("The PTC examined the Note A.", [("examined", "the Note A")]),
         ("The PTC discussed the Note A.", [("discussed", "the Note A")]),
+        (
+            "It was agreed to extend the mandate of the WGPM.",
+            [("agreed", "to extend the mandate of the WGPM")],
+        ),
+        (
+            "The PTC agreed that the Guide A should be revised.",
+            [("agreed", "that the Guide A should be revised")],
+        ),
         (
             "The PTC examined and endorsed the Guide A.",
             [("examined", "the Guide A"), ("endorsed", "the Guide A")],
@@ -331,6 +360,7 @@ def test_candidate_label_drops_article_status_and_trailer() -> None:
         ("to extend the mandate of the Working Group on Performance Measurement", "body", "wgpm"),
         ("the revised Handbook on Precursors", "candidate", "handbook-on-precursors"),
         ("to continue the work on the General Annex of the RKC", "instrument", "rkc-general-annex"),
+        ("that the Guide on Widgets should be revised", "candidate", "guide-on-widgets"),
         ("role of Customs in disaster relief", "unresolved", ""),
     ],
 )
