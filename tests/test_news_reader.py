@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, SKOS
 
@@ -26,7 +28,7 @@ from wcokg.loaders.decisions import (
     split_objects,
 )
 from wcokg.loaders.linking import Catalogue, load_catalogue
-from wcokg.loaders.meetings import MentionFinder
+from wcokg.loaders.meetings import MONTHS, MentionFinder
 from wcokg.loaders.news import news_title, read_news
 from wcokg.loaders.newsdates import date_spans, meeting_dates
 from wcokg.loaders.programme import load_programme
@@ -88,6 +90,30 @@ def test_meeting_dates(sentence: str, start: str, end: str) -> None:
 def test_closing_day_alone_is_the_end() -> None:
     found = meeting_dates(date_spans("On 5 May 2024 the Committee closed its 18th Session."))
     assert found is not None and (found.start, found.end) == (None, date(2024, 5, 5))
+
+
+@given(
+    day1=st.integers(1, 28),
+    day2=st.integers(1, 28),
+    month=st.sampled_from(list(MONTHS)),
+    year=st.integers(1990, 2099),
+    form=st.sampled_from(["from {a} to {b} {m} {y}", "{a}-{b} {m} {y}", "{a} – {b} {m} {y}"]),
+)
+def test_any_range_in_one_month(day1: int, day2: int, month: str, year: int, form: str) -> None:
+    a, b = sorted((day1, day2))
+    found = meeting_dates(date_spans(form.format(a=a, b=b, m=month.title(), y=year)))
+    assert found is not None
+    assert (found.start, found.end) == (
+        date(year, MONTHS[month], a),
+        date(year, MONTHS[month], b),
+    )
+
+
+@given(st.text(max_size=200))
+def test_dates_never_fail_and_stay_ordered(text: str) -> None:
+    found = meeting_dates(date_spans(text))
+    if found is not None and found.start and found.end:
+        assert found.start <= found.end
 
 
 @pytest.mark.parametrize(
