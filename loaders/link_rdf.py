@@ -7,14 +7,14 @@ with PROV-O provenance to the lines it was read from.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from wcokg.loaders.rdf import add_flag
-from wcokg.loaders.records import Flag, Link, Meeting, NewsItem, Outcome
+from wcokg.loaders.records import CandidateInstrument, Flag, Link, Meeting, NewsItem, Outcome
 from wcokg.namespaces import WCOKG, Minter, slug
 
 
@@ -65,6 +65,14 @@ def add_activity_flags(g: Graph, flags: Sequence[tuple[str, str, Flag]], minter:
         _flag(g, minter.activity(programme, activity), flag, counts, "meeting-flag")
 
 
+def add_calendar_flags(g: Graph, node: URIRef, flags: Sequence[Flag]) -> None:
+    """Session-calendar findings no meeting or activity owns (two sources anchoring a body's
+    calendar differently), on the programme whose calendar they concern."""
+    counts: dict[URIRef, int] = {}
+    for flag in flags:
+        _flag(g, node, flag, counts, "calendar-flag")
+
+
 def add_meetings(g: Graph, meetings: Sequence[Meeting], minter: Minter) -> None:
     for m in meetings:
         node = minter.meeting(m.id)
@@ -87,6 +95,8 @@ def add_meetings(g: Graph, meetings: Sequence[Meeting], minter: Minter) -> None:
             g.add((node, WCOKG.venue, Literal(m.venue)))
         if m.participants:
             g.add((node, WCOKG.participants, Literal(m.participants)))
+        if m.format:
+            g.add((node, WCOKG.meetingFormat, minter.concept("meeting-format", m.format)))
         if m.derived:
             g.add((node, SKOS.note, Literal(m.derived, lang="en")))
         when = f"{m.year:04d}-{m.month:02d}" if m.year and m.month else ""
@@ -103,17 +113,23 @@ def add_meetings(g: Graph, meetings: Sequence[Meeting], minter: Minter) -> None:
 def add_outcomes(
     g: Graph, outcomes: Sequence[Outcome], minter: Minter, sources: dict[str, URIRef]
 ) -> None:
-    """Outcomes: meeting, what it concerns, verb, evidence, method (rule) and provenance."""
+    """Outcomes: meeting, what it concerns (activity, instrument, programme or body), verb,
+    evidence, method (rule) and provenance (the news item's line, else the activity's source).
+    `sources` maps news item ids to their source documents."""
     for o in outcomes:
         meeting = minter.meeting(o.meeting)
         if o.subject_kind == "activity" and o.programme:
             subject = minter.activity(o.programme, o.subject)
-            derived: URIRef = URIRef(f"{subject}/source")
+        elif o.subject_kind == "programme":
+            subject = minter.programme(o.subject)
+        elif o.subject_kind == "body":
+            subject = minter.body(o.subject)
         else:
             subject = minter.instrument(o.subject)
-            derived = sources.get("news", meeting)
-            if o.line is not None and "news" in sources:
-                derived = _line(g, sources["news"], o.line)
+        source = sources.get(o.source or "")
+        derived: URIRef = URIRef(f"{subject}/source") if o.subject_kind == "activity" else meeting
+        if source is not None:
+            derived = _line(g, source, o.line) if o.line is not None else source
         node = URIRef(f"{meeting}/outcome/{slug(o.subject)}-{o.verb}")
         g.add((node, RDF.type, WCOKG.Outcome))
         g.add((node, WCOKG.meeting, meeting))
@@ -123,6 +139,28 @@ def add_outcomes(
         g.add((node, WCOKG.method, minter.concept("link-method", "rule")))
         g.add((node, RDFS.label, Literal(f"{o.meeting}: {o.verb} {o.subject}")))
         g.add((node, PROV.wasDerivedFrom, derived))
+
+
+def add_candidates(
+    g: Graph, candidates: Iterable[CandidateInstrument], minter: Minter, source: URIRef
+) -> None:
+    """Candidate instruments: an Instrument with the phrase as label, the type of its head noun,
+    the line it was read from and the flag ``new-instrument-candidate``."""
+    for c in candidates:
+        node = minter.instrument(c.id)
+        g.add((node, RDF.type, WCOKG.Instrument))
+        g.add((node, DCTERMS.identifier, Literal(c.id)))
+        g.add((node, SKOS.prefLabel, Literal(c.label, lang="en")))
+        g.add((node, RDFS.label, Literal(c.label, lang="en")))
+        g.add((node, WCOKG.instrumentType, minter.concept("instrument-type", c.type_code)))
+        g.add((node, PROV.wasDerivedFrom, _line(g, source, c.line)))
+        flag = Flag(
+            "new-instrument-candidate",
+            f"A meeting decided on {c.phrase!r}, which no instrument of the reference data"
+            " names: confirm it (ontology/reference/instruments.ttl) or correct the reading",
+            c.phrase,
+        )
+        _flag(g, node, flag, {}, "flag")
 
 
 def _line(g: Graph, source: URIRef, line: int) -> URIRef:

@@ -19,6 +19,12 @@ and the text span it was read from. The rules (named in `Link.rule`):
 - ``based-on-progress``: "Based on the progress on X" depends on the activity about X;
 - ``feasibility-study``: the development an activity's "Feasibility Study for developing X"
   prepares depends on that study;
+- ``revision-process``: "the SAFE Review Cycle", "the revision of X", "the update of X" (a bare
+  "the review cycle": the title's instruments) -> the activity feeds the edition of X under
+  development in the programme's cycle (version = a year of the programme);
+- ``sister-activity``: an activity with the same verb and object type as one linked by a rule
+  (not by this one) gets the same kind of link when its text names the same instrument (an
+  edition's instrument or parts count) or its object's topic is phrased the same way;
 - ``cross-reference``: "See activity 24 below", "(activity number 2)", "(activity 21 above)":
   resolved by the content of the phrase the reference qualifies; a bare number is read in the
   numbering the citing row was written against; a number that differs from the resolved
@@ -37,6 +43,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, SKOS
 from rdflib.term import Node
 
+from wcokg.loaders.heads import ARTICLE_RE, instrument_head
 from wcokg.loaders.lexicon import Lexicon, Match, fold
 from wcokg.loaders.records import Activity, Flag, Link, Programme
 from wcokg.loaders.reference import Reference
@@ -606,13 +613,177 @@ def curated_links(programmes: Sequence[Programme], base: str = DEFAULT_BASE) -> 
     return links
 
 
+# --- the process that revises an instrument, and sister activities ------------------------------
+
+_REVISION_BEFORE_RE = re.compile(
+    r"\b(?:review cycle|review|revision|revising|update|updating)\s+(?:cycle\s+)?of\s+(?:the\s+)?$"
+)
+_CYCLE_AFTER_RE = re.compile(r"^\s*review cycle\b")
+_BARE_CYCLE_RE = re.compile(r"\breview cycle\b")
+_TASK_RE = re.compile(
+    r"\b(?P<verb>develop|draft|compil|prepar|updat|revis|review|maintain|monitor|organi[sz]"
+    r"|conduct|promot|implement|collect|publish)[a-z]*\s+(?P<object>.+)$"
+)
+_OBJECT_END_RE = re.compile(r"\s(?:of|on|for|to|in|under|concerning|regarding|about|with)\s")
+
+
+def cycle_edition(instrument: str, programme: Programme, catalogue: Catalogue) -> str | None:
+    """The edition of an instrument under development in the programme's cycle: an edition
+    whose version is a year from the programme's first to its last year (the latest if several);
+    an edition is its own."""
+    if instrument in catalogue.edition_of:
+        return instrument
+    root = instrument
+    while root in catalogue.part_of:
+        root = catalogue.part_of[root]
+    if programme.start_year is None or programme.end_year is None:
+        return None
+    years = {
+        int(version): edition
+        for version, edition in catalogue.editions(root).items()
+        if re.fullmatch(r"(?:19|20)\d\d", version)
+        and programme.start_year <= int(version) <= programme.end_year
+    }
+    return years[max(years)] if years else None
+
+
+def revision_links(
+    programme: Programme, activity: Activity, catalogue: Catalogue, linked: Sequence[str]
+) -> list[Link]:
+    """Rule ``revision-process``: the process that revises an instrument ("the SAFE Review
+    Cycle", "the revision of X", "the update of X"; a bare "the review cycle" means the
+    instruments the title names) leads to the edition under development in the programme's
+    cycle, which the activity then feeds. `linked`: instruments the activity already links to."""
+    links = []
+    for text in (activity.title, *activity.progress):
+        for sentence in sentences(text):
+            n = norm(sentence)
+            named = []
+            for m in catalogue.find(sentence):
+                before = n[max(0, m.start - 40) : m.start]
+                if _CYCLE_AFTER_RE.match(n[m.end :]) or _REVISION_BEFORE_RE.search(before):
+                    named.append(m.id)
+            if not named and _BARE_CYCLE_RE.search(n):
+                named = [i for i in linked if i in catalogue.labels]
+            for instrument in named:
+                edition = cycle_edition(instrument, programme, catalogue)
+                if edition is None or edition in linked:
+                    continue
+                links.append(
+                    Link(
+                        programme.id,
+                        activity.id,
+                        "feeds",
+                        edition,
+                        "instrument",
+                        "rule",
+                        "revision-process",
+                        sentence,
+                    )
+                )
+    return _dedupe(links)
+
+
+@dataclass(frozen=True)
+class Task:
+    """What an activity's title says it does: verb stem, object types, the object's topic."""
+
+    verb: str
+    types: frozenset[str]
+    topic: frozenset[str]
+
+
+def task_of(title: str) -> Task | None:
+    """The first verb of the title whose object's head noun is a kind of instrument ("Develop
+    the new guidelines/tools for expanding the concept of AEO to ..." -> develop, {guidelines,
+    tool}, {expanding, concept, aeo}); the topic runs from the head noun to the first "to"."""
+    n = norm(title)
+    for m in _TASK_RE.finditer(n):
+        obj = ARTICLE_RE.sub("", m.group("object"))
+        head = _OBJECT_END_RE.split(f"{obj} ", maxsplit=1)[0]
+        types = frozenset(t for alt in head.split("/") if (t := instrument_head(alt)) is not None)
+        if types:
+            rest = obj[len(head) :]
+            topic = re.split(r"\sto\s", f"{rest} ", maxsplit=1)[0]
+            return Task(m.group("verb"), types, frozenset(tokens(topic)))
+    return None
+
+
+def _family(target: str, catalogue: Catalogue) -> set[str]:
+    """A target and, for an edition, its instrument and that instrument's parts."""
+    root = catalogue.edition_of.get(target)
+    if root is None:
+        return {target}
+    found = {target, root}
+    changed = True
+    while changed:
+        more = {p for p, whole in catalogue.part_of.items() if whole in found} - found
+        found |= more
+        changed = bool(more)
+    return found
+
+
+def sister_links(programme: Programme, links: Sequence[Link], catalogue: Catalogue) -> list[Link]:
+    """Rule ``sister-activity``: an activity with the same verb and an object of the same type
+    as an activity linked by rule to an instrument gets the same kind of link when its text names
+    the same instrument (an edition's instrument or its parts count) or the same process (its
+    object's topic is phrased the same way). Sister links are not chained."""
+    current = {a.id: a for a in programme.current()}
+    tasks = {a.id: task_of(a.title) for a in current.values()}
+    names: dict[str, set[str]] = {}
+    for a in current.values():
+        found = {m.id for text in (a.title, *a.progress) for m in catalogue.find(text)}
+        names[a.id] = found | {catalogue.edition_of[i] for i in found if i in catalogue.edition_of}
+    linked = {(link.subject, link.obj) for link in links}
+    made: list[Link] = []
+    for link in links:
+        task = tasks.get(link.subject)
+        if (
+            link.programme != programme.id
+            or link.method != "rule"
+            or link.rule == "sister-activity"
+            or link.object_kind != "instrument"
+            or link.prop not in FEED_PROPERTIES
+            or task is None
+        ):
+            continue
+        family = _family(link.obj, catalogue)
+        for other_id, other in tasks.items():
+            if other is None or other_id == link.subject or (other_id, link.obj) in linked:
+                continue
+            if other.verb != task.verb or not (other.types & task.types):
+                continue
+            same_topic = bool(task.topic) and other.topic == task.topic
+            if not (names[other_id] & family or same_topic):
+                continue
+            made.append(
+                Link(
+                    programme.id,
+                    other_id,
+                    link.prop,
+                    link.obj,
+                    "instrument",
+                    "rule",
+                    "sister-activity",
+                    f"{current[other_id].title} [sister of {link.subject}: same verb"
+                    f" ({task.verb}), object type ({', '.join(sorted(other.types & task.types))})"
+                    f" and {'topic' if same_topic else 'instrument'}; {link.subject}"
+                    f" {link.prop} {link.obj} by {link.rule}: {link.evidence}]",
+                )
+            )
+    return _dedupe(made)
+
+
 def link_programme(programme: Programme, catalogue: Catalogue) -> list[Link]:
     """Every rule-made link of one programme."""
     similarity = Similarity(programme.current())
     links: list[Link] = []
     for activity in programme.current():
-        links += instrument_links(programme, activity, catalogue)
-        links += edition_links(programme, activity, catalogue)
+        own = instrument_links(programme, activity, catalogue)
+        own += edition_links(programme, activity, catalogue)
+        own += revision_links(programme, activity, catalogue, [link.obj for link in own])
+        links += own
+    links += sister_links(programme, links, catalogue)
     links += dependency_links(programme, similarity)
     links += cross_references(programme, similarity)
     return links

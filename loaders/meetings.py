@@ -6,10 +6,16 @@ then identified (`resolve_meetings`):
 - a body with a session calendar (ontology/reference/sessions.ttl: the months it meets, ordinals
   per meeting) and one dated anchor (a mention with both ordinals and a month, e.g. the news
   item's 239th/240th PTC on 25-27 April 2023) gets every session's ordinals and month derived:
-  ids ``ptc-239-240``; mentions that disagree with the calendar are flagged;
+  ids ``ptc-239-240``, before, inside or after the programme's cycle. When dated mentions
+  disagree, the reading most of them support anchors the calendar; the others, and mentions
+  that disagree with the calendar, are flagged ``calendar-conflict``;
 - other bodies: ``{body}-{ordinal}`` when the ordinal is stated (``dmpt-65``), else
   ``{body}-{yyyy}-{mm}`` (``council-2023-06``); a month-only mention joins a numbered meeting of
   the same body in that month. Every meeting also answers to its other key (skos:notation).
+
+Ordinals: "239th/240th", "243rd-244th", "229th and 230th sessions" (consecutive ordinals of one
+double session, `join_sessions`), before the body ("the 65th DMPT", "the 73rd Session of the HSC")
+or after it ("the HSC 74th Session", "the CBC's 18th session", "its 44th Session").
 
 Outcomes (`find_outcomes`): a past-tense verb (endorsed, approved, adopted, took/taken note,
 published, presented, submitted) paired with the meeting mention after it ("endorsed by the PTC in
@@ -64,7 +70,7 @@ _LIST = rf"(?:{_GROUP})(?:\s*(?:,|and)\s*(?:the\s+)?{_GROUP})*"
 _BEFORE_BODY_RE = re.compile(
     rf"(?:\b(?:the|its)\s+)?(?P<list>{_LIST})\s*(?:(?:sessions?|meetings?)\s+of\s+(?:the\s+)?)?$"
 )
-_AFTER_BODY_ORD_RE = re.compile(rf"^\s*(?P<ord>{_ORD})")
+_AFTER_BODY_ORD_RE = re.compile(rf"^(?:'s|\u2019s)?\s*(?P<ord>{_GROUP})")
 _AFTER_MONTH_RE = re.compile(
     rf"^(?:\s+[\w/'-]+){{0,4}}?\s+(?:in|on|held in|of)\s+(?:the\s+)?(?P<my>{_MY})"
 )
@@ -72,7 +78,27 @@ _BEFORE_MONTH_RE = re.compile(
     rf"(?:(?P<my1>{_MY})\s+(?:(?:meetings?|sessions?)\s+of\s+)?(?:the\s+)?"
     rf"|\b(?:in|at its meeting in)\s+(?P<my2>{_MY})\s*,?\s+(?:the\s+)?)$"
 )
-_BODYLESS_RE = re.compile(rf"\b(?:its|the)\s+(?P<list>{_LIST})\s+meetings?\b(?!\s+of)")
+_BODYLESS_RE = re.compile(
+    rf"\b(?:its|the)\s+(?P<list>{_LIST})\s+(?:meetings?|sessions?)\b(?!\s+of)"
+)
+_JOINED_RE = re.compile(
+    rf"(?P<a>{_ORD})(?P<and>\s+and\s+(?:the\s+)?)(?P<b>{_ORD})(?=\s+sessions\b)"
+)
+
+
+def join_sessions(text: str) -> str:
+    """ "229th and 230th sessions" (one double meeting) read as "229th/230th", same length."""
+
+    def joined(m: re.Match[str]) -> str:
+        a, b = ordinals(m.group("a")), ordinals(m.group("b"))
+        if b[0] != a[0] + 1:
+            return m.group(0)
+        gap = len(m.group("and")) - 1
+        return m.group("a") + "/" + m.group("b") + " " * gap
+
+    return _JOINED_RE.sub(joined, text)
+
+
 _UNRESOLVED_RE = re.compile(
     rf"(?P<list>{_GROUP})\s+(?:meeting|session)s?\s+of\s+(?:the\s+)?(?P<name>[a-z][\w/ -]{{2,60}}?)"
     r"(?=\s*[,.;]|\s+(?:was|were|is|in|on|held|and|took|endorsed)\b|$)"
@@ -189,7 +215,7 @@ class MentionFinder:
         self.organisations = _stripped(reference.organisations)
 
     def find(self, sentence: str) -> tuple[list[MeetingMention], list[Flag]]:
-        t = fold(strip_parens(sentence))
+        t = join_sessions(fold(strip_parens(sentence)))
         orgs = [(m.start, m.end) for m in self.organisations.find_all(t)]
         bodies = [
             m
@@ -210,6 +236,7 @@ class MentionFinder:
                 after = _AFTER_BODY_ORD_RE.match(tail)
                 if after:
                     found_groups = [ordinals(after.group("ord"))]
+                    tail = tail[after.end() :]
             when = None
             m_after = _AFTER_MONTH_RE.match(tail)
             m_before = _BEFORE_MONTH_RE.search(head)
@@ -327,28 +354,39 @@ class MeetingIndex:
         return cls({b: Calendar(c) for b, c in cadences.items()}, {}, [])
 
     def add_anchors(self, mentions: Iterable[MeetingMention]) -> None:
-        """Dated, numbered mentions of calendar bodies fix (or confirm) the calendar."""
+        """Dated, numbered mentions of calendar bodies fix the calendar. When they disagree, the
+        reading most of them support wins (the first on a tie) and every dissenting mention is
+        flagged ``calendar-conflict``: one source never silently moves the others' sessions."""
+        votes: dict[str, dict[int, list[MeetingMention]]] = {}
         for m in mentions:
             calendar = self.calendars.get(m.body_id or "")
             if calendar is None or not m.ordinals or m.year is None or m.month is None:
                 continue
-            if calendar.slot(m.year, m.month) is None:
+            slot = calendar.slot(m.year, m.month)
+            if slot is None or calendar.anchor is not None:
                 continue
-            first = min(m.ordinals)
-            if calendar.anchor is None:
-                calendar.anchor = (first, m.year, m.month)
-                calendar.anchor_text = m.text
-                continue
-            expected = calendar.ordinals_for(m.year, m.month)
-            if expected and first not in expected:
-                self.flags.append(
-                    Flag(
-                        "calendar-conflict",
-                        f"{m.body_text} {m.ordinals} dated {m.year}-{m.month:02d} disagrees with"
-                        f" the calendar anchored on: {calendar.anchor_text}",
-                        m.text,
+            base = min(m.ordinals) - slot * calendar.cadence.per_meeting
+            votes.setdefault(calendar.cadence.body_id, {}).setdefault(base, []).append(m)
+        for body, readings in votes.items():
+            calendar = self.calendars[body]
+            winner = max(readings.values(), key=len)  # dicts keep order: the first on a tie
+            chosen = winner[0]
+            assert chosen.year is not None and chosen.month is not None  # noqa: S101
+            calendar.anchor = (min(chosen.ordinals), chosen.year, chosen.month)
+            calendar.anchor_text = chosen.text
+            for group in readings.values():
+                if group is winner:
+                    continue
+                for m in group:
+                    self.flags.append(
+                        Flag(
+                            "calendar-conflict",
+                            f"{m.body_text} {m.ordinals} dated {m.year}-{m.month:02d} disagrees"
+                            f" with the calendar anchored on: {calendar.anchor_text}"
+                            f" ({len(winner)} dated mention(s) against {len(group)})",
+                            m.text,
+                        )
                     )
-                )
 
     def resolve(self, m: MeetingMention) -> Meeting | None:
         """The meeting a mention names (created on first sight), or None when undatable."""

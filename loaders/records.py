@@ -223,6 +223,7 @@ class Meeting:
     end_date: str | None = None
     venue: str | None = None
     participants: str | None = None
+    format: str | None = None  # a code of vocab/meeting-format: in-person, online, hybrid, ...
     derived: str = ""  # how ordinals or month were derived from the calendar, when they were
     aliases: set[str] = field(default_factory=set)
     flags: list[Flag] = field(default_factory=list)
@@ -230,15 +231,31 @@ class Meeting:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a meeting did with an activity or instrument, with the sentence that says so."""
+    """What a meeting did with an activity, instrument, programme or body, with the sentence
+    that says so; `line` and `source` (a news item's id) locate the sentence in a news item."""
 
     meeting: str
     subject: str
-    subject_kind: str  # activity | instrument
+    subject_kind: str  # activity | instrument | programme | body
     verb: str
     evidence: str
     programme: str | None = None
     line: int | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class CandidateInstrument:
+    """An instrument a meeting decided on that the reference data does not know yet: its own id,
+    the phrase as label, typed by its head noun (an instrument-type code), for the Secretariat to
+    confirm (flagged ``new-instrument-candidate``)."""
+
+    id: str
+    label: str
+    type_code: str
+    phrase: str
+    sentence: str
+    line: int
 
 
 @dataclass
@@ -259,9 +276,13 @@ class NewsItem:
     end_date: str | None = None
     venue: str | None = None
     participants: str | None = None
+    format: str | None = None
     date_line: int | None = None
     meeting: Meeting | None = None
     reported: list[tuple[str, str, str, int]] = field(default_factory=list)
+    decisions: list[tuple[str, str, str, int]] = field(default_factory=list)
+    """(verb code, object phrase, sentence, line) for every decision the item states."""
+    candidates: dict[str, CandidateInstrument] = field(default_factory=dict)
     outcomes: list[Outcome] = field(default_factory=list)
     mentions: list[tuple[str, str, int, str]] = field(default_factory=list)
     """(kind, id, line, line text) for every instrument, activity or body mentioned."""

@@ -14,7 +14,11 @@ from wcokg.loaders.linking import (
     dependency_links,
     edition_links,
     instrument_links,
+    link_programme,
     load_catalogue,
+    revision_links,
+    sister_links,
+    task_of,
 )
 from wcokg.loaders.records import Activity, Programme
 from wcokg.loaders.reference import load_reference
@@ -66,9 +70,10 @@ def act(
     )
 
 
-def prog(*activities: Activity) -> Programme:
+def prog(*activities: Activity, years: tuple[int, int] | None = None) -> Programme:
+    start, end = years or (None, None)
     return Programme(
-        "wp-test", "Test", None, None, None, None, "t.md", "", 1, [], {}, list(activities)
+        "wp-test", "Test", None, start, end, None, "t.md", "", 1, [], {}, list(activities)
     )
 
 
@@ -267,3 +272,125 @@ def test_every_link_assertion_has_evidence_and_method(seed_report: BuildReport) 
         assert (s, p, o) in g, node
     for outcome in g.subjects(RDF.type, WCOKG.Outcome):
         assert g.value(outcome, WCOKG.evidence) and g.value(outcome, WCOKG.method), outcome
+
+
+# --- the process that revises an instrument; sister activities --------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The work will continue within the current SAFE Review Cycle.",
+        "Proposals were submitted within the SAFE Review Cycle.",
+        "The Secretariat contributes to the revision of the SAFE FoS.",
+        "Input was given for the update of the SAFE Framework of Standards.",
+        "The review of Pillar III of the SAFE FoS is ongoing.",
+    ],
+)
+def test_revision_process_leads_to_the_edition_in_the_cycle(
+    catalogue: Catalogue, sentence: str
+) -> None:
+    a = act("I", 1, "Develop new guidelines on green customs", progress=(sentence,))
+    links = revision_links(prog(a, years=(2022, 2025)), a, catalogue, [])
+    assert triples(links) == {("I-1", "feeds", "safe-fos-2025")}
+    assert links[0].rule == "revision-process" and links[0].evidence == sentence
+
+
+def test_revision_process_needs_an_edition_in_the_cycle(catalogue: Catalogue) -> None:
+    a = act("I", 1, "Develop guidelines", progress=("Within the SAFE Review Cycle.",))
+    assert revision_links(prog(a, years=(2026, 2029)), a, catalogue, []) == []  # no 2026+ edition
+    b = act("I", 2, "Update the Compendium", progress=("The update of the RKC continues.",))
+    assert revision_links(prog(b, years=(2022, 2025)), b, catalogue, []) == []  # no editions
+    c = act("I", 3, "Develop guidelines", progress=("The SAFE FoS is implemented.",))
+    assert revision_links(prog(c, years=(2022, 2025)), c, catalogue, []) == []  # no process
+
+
+def test_bare_review_cycle_means_the_title_instruments(catalogue: Catalogue) -> None:
+    a = act("I", 1, "Promote the SAFE FoS", progress=("Work within the review cycle 2021-2025.",))
+    links = revision_links(prog(a, years=(2022, 2025)), a, catalogue, ["safe-fos"])
+    assert triples(links) == {("I-1", "feeds", "safe-fos-2025")}
+    # already linked to the edition: nothing new
+    assert revision_links(prog(a, years=(2022, 2025)), a, catalogue, ["safe-fos-2025"]) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "verb", "types"),
+    [
+        (
+            "Develop the new guidelines for expanding the concept of AEO to X",
+            "develop",
+            {"guidelines"},
+        ),
+        (
+            "Discuss potential Develop new guidelines/tools to enhance Y",
+            "develop",
+            {"guidelines", "tool"},
+        ),
+        ("Update the Handbook on Z", "updat", {"handbook"}),
+        ("Compile a new Compendium of Case Studies on X", "compil", {"compendium"}),
+    ],
+)
+def test_task_of_title(title: str, verb: str, types: set[str]) -> None:
+    task = task_of(title)
+    assert task is not None and task.verb == verb and task.types == types
+
+
+def test_task_needs_an_instrument_kind() -> None:
+    assert task_of("Maintain cooperation with the WTO") is None
+
+
+def test_sister_activities_get_the_same_kind_of_link(catalogue: Catalogue) -> None:
+    linked = act(
+        "I",
+        1,
+        "Develop the new guidelines for expanding the concept of AEO to free zones",
+        progress=("The work will continue within the current SAFE Review Cycle.",),
+    )
+    same_topic = act(
+        "I", 2, "Develop the new guidelines for expanding the concept of AEO to e-commerce"
+    )
+    same_instrument = act("I", 3, "Develop new guidelines under Pillar III of the SAFE FoS")
+    other_verb = act("I", 4, "Update the guidelines for expanding the concept of AEO to rail")
+    other_type = act("I", 5, "Develop a study on the concept of AEO under the SAFE FoS")
+    unrelated = act("I", 6, "Develop new guidelines on coordinated border management")
+    p = prog(
+        linked, same_topic, same_instrument, other_verb, other_type, unrelated, years=(2022, 2025)
+    )
+    links = link_programme(p, catalogue)
+    sisters = [link for link in links if link.rule == "sister-activity"]
+    assert triples(sisters) == {
+        ("I-2", "feeds", "safe-fos-2025"),
+        ("I-3", "feeds", "safe-fos-2025"),
+    }
+    assert all("sister of I-1" in link.evidence for link in sisters)
+    # a sister's own link is never the source of another (no chains)
+    assert sister_links(p, sisters, catalogue) == []
+
+
+def test_seed_review_cycle_activity_feeds_safe_2025(seed_report: BuildReport) -> None:
+    by_rule = {
+        (link.subject, link.obj): link
+        for link in seed_report.links
+        if link.method == "rule" and link.obj == "safe-fos-2025"
+    }
+    assert by_rule[("I-25", "safe-fos-2025")].rule == "revision-process"
+    assert "SAFE Review Cycle" in by_rule[("I-25", "safe-fos-2025")].evidence
+    assert by_rule[("I-24", "safe-fos-2025")].rule == "sister-activity"
+    assert by_rule[("I-26", "safe-fos-2025")].rule == "sister-activity"
+    assert set(by_rule) == {(a, "safe-fos-2025") for a in ("I-23", "I-24", "I-25", "I-26")}
+
+
+def test_no_curated_link_is_also_found_by_a_rule(seed_report: BuildReport) -> None:
+    """A curation a rule now reads is redundant: remove it from curated-links.ttl."""
+    rules = {
+        (link.programme, link.subject, link.obj)
+        for link in seed_report.links
+        if link.method == "rule"
+    }
+    curated = curated_links(seed_report.programmes)
+    redundant = [
+        (link.subject, link.prop, link.obj)
+        for link in curated
+        if (link.programme, link.subject, link.obj) in rules
+    ]
+    assert redundant == []

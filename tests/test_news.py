@@ -32,7 +32,12 @@ def test_read_news(tmp_path: Path) -> None:
     assert news.venue == "WCO Headquarters in Brussels"
     assert news.participants and "9 participants" in news.participants
     reported = {(verb, instrument) for verb, instrument, _s, _l in news.reported}
-    assert reported == {("endorsed", "ecommerce-compendium-4"), ("endorsed", "data-model-4.0.0")}
+    assert reported == {
+        ("examined", "ecommerce-compendium-4"),
+        ("endorsed", "ecommerce-compendium-4"),
+        ("discussed", "data-model-4.0.0"),
+        ("endorsed", "data-model-4.0.0"),
+    }
     lines = {line for _v, _i, _s, line in news.reported}
     assert lines == {5}
 
@@ -45,6 +50,52 @@ def test_seed_news(seed_report: BuildReport) -> None:
     assert ("data-model-4.0.0", "endorsed") in outcomes
     activities = {rid for kind, rid, _l, _t in news.mentions if kind == "activity"}
     assert {"ptc-2022-2025/I-1", "ptc-2022-2025/I-10"} <= activities
+
+
+def test_bundled_item_does_not_regress(seed_report: BuildReport) -> None:
+    """Everything the reader found in the bundled item before issue 17 is still found."""
+    (news,) = seed_report.news
+    meeting = news.meeting
+    assert meeting is not None
+    assert (meeting.start_date, meeting.end_date) == ("2023-04-25", "2023-04-27")
+    assert meeting.venue == "WCO Headquarters in Brussels" and meeting.format == "hybrid"
+    before = {
+        ("I-1", "endorsed"),
+        ("I-1", "presented"),
+        ("I-10", "endorsed"),
+        ("I-15", "endorsed"),
+        ("I-2", "endorsed"),
+        ("I-22", "endorsed"),
+        ("I-29", "endorsed"),
+        ("II-28", "endorsed"),
+        ("II-32", "endorsed"),
+        ("II-33", "endorsed"),
+        ("II-36", "submitted"),
+        ("II-37", "took-note"),
+        ("II-49", "submitted"),
+        ("II-50", "took-note"),
+        ("data-model-4.0.0", "endorsed"),
+        ("ecommerce-business-models", "endorsed"),
+        ("ecommerce-compendium-4", "endorsed"),
+        ("ecommerce-stakeholders", "endorsed"),
+        ("ecommerce-technical-specifications", "endorsed"),
+    }
+    now = {(o.subject, o.verb) for o in seed_report.outcomes if o.meeting == "ptc-239-240"}
+    assert before <= now
+    assert now - before == {
+        ("I-1", "examined"),
+        ("I-2", "examined"),
+        ("I-3", "endorsed"),
+        ("I-3", "examined"),
+        ("I-10", "discussed"),
+        ("data-model-4.0.0", "discussed"),
+        ("ecommerce-business-models", "examined"),
+        ("ecommerce-compendium-4", "examined"),
+        ("ecommerce-stakeholders", "examined"),
+        ("ecommerce-technical-specifications", "examined"),
+    }
+    activities = {rid for kind, rid, _l, _t in news.mentions if kind == "activity"}
+    assert activities == {f"ptc-2022-2025/{a}" for a in ("I-1", "I-10", "I-19", "I-2", "I-3")}
 
 
 def test_news_mentions_carry_provenance(seed_report: BuildReport) -> None:

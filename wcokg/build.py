@@ -14,6 +14,8 @@ from rdflib import Graph
 from wcokg.errors import SourceFormatError
 from wcokg.loaders.link_rdf import (
     add_activity_flags,
+    add_calendar_flags,
+    add_candidates,
     add_links,
     add_meetings,
     add_news,
@@ -29,7 +31,13 @@ from wcokg.loaders.meetings import (
     programme_mentions,
     programme_outcomes,
 )
-from wcokg.loaders.news import NEWS_SUFFIXES, attach, mention_activities, read_news
+from wcokg.loaders.news import (
+    NEWS_SUFFIXES,
+    attach,
+    mention_activities,
+    news_outcomes,
+    read_news,
+)
 from wcokg.loaders.programme import load_programme
 from wcokg.loaders.rdf import add_programme, static_graph
 from wcokg.loaders.records import Flag, Link, Meeting, NewsItem, Outcome, Programme
@@ -163,8 +171,17 @@ def link_sources(
     outcomes: list[Outcome] = []
     for programme in report.programmes:
         outcomes += programme_outcomes(programme, finder, index)
+    seen = {(o.meeting, o.subject_kind, o.programme, o.subject, o.verb) for o in outcomes}
     for news in news_items:
         mention_activities(news, report.programmes, links, catalogue)
+        news_outcomes(news, report.programmes, links, catalogue, finder.bodies)
+        # one outcome per meeting, subject and verb: the first source's sentence is its evidence
+        news.outcomes = [
+            o
+            for o in news.outcomes
+            if (o.meeting, o.subject_kind, o.programme, o.subject, o.verb) not in seen
+        ]
+        seen |= {(o.meeting, o.subject_kind, o.programme, o.subject, o.verb) for o in news.outcomes}
         outcomes += news.outcomes
     flags += [("", "", f) for f in index.flags]
     report.links, report.outcomes, report.news = links, outcomes, news_items
@@ -174,9 +191,12 @@ def link_sources(
     add_links(g, links, minter)
     add_meetings(g, report.meetings, minter)
     add_activity_flags(g, [f for f in flags if f[1]], minter)
+    if report.programmes:
+        add_calendar_flags(g, minter.programme(report.programmes[0].id), index.flags)
     sources = {}
     for news in news_items:
-        sources["news"] = add_news(g, news, minter)
+        sources[news.id] = add_news(g, news, minter)
+        add_candidates(g, news.candidates.values(), minter, sources[news.id])
     add_outcomes(g, outcomes, minter, sources)
 
 
