@@ -23,7 +23,7 @@ from pathlib import Path
 from wcokg.loaders.lexicon import fold
 from wcokg.loaders.linking import Catalogue, norm, sentences
 from wcokg.loaders.meetings import MONTHS, VERBS, MeetingIndex, MentionFinder, find_outcomes
-from wcokg.loaders.programme import read_text
+from wcokg.loaders.readers.markdown import read_text
 from wcokg.loaders.records import Flag, Link, MeetingMention, NewsItem, Outcome, Programme
 from wcokg.namespaces import slug
 

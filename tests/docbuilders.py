@@ -1,0 +1,204 @@
+"""Fixture builders: a work programme described in Python (or read from the bundled Markdown)
+written as a Word file with tracked changes, as HTML, and as a PDF printed from that HTML by
+headless Chromium. Nothing here is a hand-edited binary.
+
+A description is a list of blocks: a string is a body paragraph, a :class:`Table` a table. Cell
+text uses a small markup: ``<p>`` paragraphs, ``<br>`` line breaks, and revision marks written as
+Word writes them --
+
+- ``<u>…</u>`` tracked insertion (``w:ins``), ``<del>…</del>`` tracked deletion (``w:del``),
+- ``<mt>…</mt>`` / ``<mf>…</mf>`` tracked move to / from (``w:moveTo`` / ``w:moveFrom``),
+- ``<uf>…</uf>`` / ``<strike>…</strike>`` / ``<dstrike>…</dstrike>`` revisions accepted into
+  formatting (``w:u``, ``w:strike``, ``w:dstrike``).
+
+In HTML and PDF, insertions are underlined (``<ins>``) and deletions struck (``<del>``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from wcokg.loaders.readers.markdown import split_cells
+
+HEADER = [
+    "No.", "Priority ranking", "Link to the Strategic Plan ¹", "Activities", "WCO Strategic Plan ³",
+    "Type of task associated", "Responsible body", "Team resources",
+    "Key Performance Indicators", "Timeline", "Progress", "Completion status",
+]  # fmt: skip
+_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*$")
+_TOKEN = re.compile(r"<\s*(/?)\s*(p|u|del|mt|mf|uf|strike|dstrike|br)\s*/?>", re.IGNORECASE)
+_INSERTED = {"u", "mt", "uf"}
+_STRUCK = {"del", "mf", "strike", "dstrike"}
+
+
+@dataclass
+class Row:
+    """A table row: its cells in markup and, for a whole row inserted or deleted, ``ins``/``del``."""
+
+    cells: list[str]
+    kind: str = ""
+
+
+@dataclass
+class Table:
+    rows: list[Row]
+    header_rows: int = 1
+
+
+@dataclass
+class Description:
+    blocks: list[str | Table]
+    running_header: list[str] = field(default_factory=list)
+
+
+def activity(number: str, title: str, **cells: str) -> list[str]:
+    """A row of the template: number and title given, the other cells defaulted or overridden."""
+    values = {
+        "priority": "A", "link": "Y", "codes": "SP1", "task": "Maintenance",
+        "bodies": "PTC, Council", "resources": "One officer from the Facilitation Sub-Directorate",
+        "kpi": "Guidance adopted", "timeline": "Spring 2024 (PTC)", "progress": "In progress.",
+        "status": "",
+    } | cells  # fmt: skip
+    return [
+        number, values["priority"], values["link"], title, values["codes"], values["task"],
+        values["bodies"], values["resources"], values["kpi"], values["timeline"],
+        values["progress"], values["status"],
+    ]  # fmt: skip
+
+
+def from_markdown(text: str) -> Description:
+    """The Markdown rendering as a description: its lines as paragraphs, its tables as tables,
+    marking only what the Markdown marks (``<u>`` insertions)."""
+    blocks: list[str | Table] = []
+    table: Table | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("|"):
+            table = None
+            if stripped:
+                blocks.append(stripped)
+            continue
+        if _SEPARATOR.match(stripped):
+            continue
+        if table is None:
+            table = Table([])
+            blocks.append(table)
+        table.rows.append(Row(split_cells(stripped)))
+    return Description(blocks)
+
+
+def parse_markup(cell: str) -> list[list[tuple[str, str]]]:
+    """Paragraphs of (text, mark) runs of a cell in the builders' markup; mark is the innermost
+    revision tag or ``""``; ``\\n`` is a line break."""
+    paragraphs: list[list[tuple[str, str]]] = [[]]
+    marks: list[str] = []
+    pos = 0
+
+    def add(text: str) -> None:
+        text = html.unescape(text.replace("\\|", "|"))
+        if text:
+            paragraphs[-1].append((text, marks[-1] if marks else ""))
+
+    for m in _TOKEN.finditer(cell):
+        add(cell[pos : m.start()])
+        pos = m.end()
+        closing, name = m.group(1) == "/", m.group(2).lower()
+        if name == "p":
+            paragraphs.append([])
+        elif name == "br":
+            paragraphs[-1].append(("\n", marks[-1] if marks else ""))
+        elif closing:
+            if marks:
+                marks.pop()
+        else:
+            marks.append(name)
+    add(cell[pos:])
+    return [p for p in paragraphs if "".join(t for t, _ in p).strip()]
+
+
+# -- Word --------------------------------------------------------------------------------------
+
+_REVISION_ID = iter(range(1, 10**9))
+
+
+def _revision(tag: str) -> OxmlElement:
+    element = OxmlElement(tag)
+    element.set(qn("w:id"), str(next(_REVISION_ID)))
+    element.set(qn("w:author"), "Secretariat")
+    element.set(qn("w:date"), "2025-01-15T10:00:00Z")
+    if tag in ("w:moveFrom", "w:moveTo"):
+        element.set(qn("w:name"), "move1")
+    return element
+
+
+def _run(text: str, mark: str) -> OxmlElement:
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    formatting = {"uf": "w:u", "strike": "w:strike", "dstrike": "w:dstrike"}.get(mark)
+    if formatting:
+        prop = OxmlElement(formatting)
+        if formatting == "w:u":
+            prop.set(qn("w:val"), "single")
+        props.append(prop)
+        run.append(props)
+    deleted = mark in ("del", "mf")
+    for i, piece in enumerate(text.split("\n")):
+        if i:
+            run.append(OxmlElement("w:br"))
+        if piece:
+            t = OxmlElement("w:delText" if deleted else "w:t")
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            t.text = piece
+            run.append(t)
+    wrapper = {"u": "w:ins", "del": "w:del", "mt": "w:moveTo", "mf": "w:moveFrom"}.get(mark)
+    if wrapper:
+        outer = _revision(wrapper)
+        outer.append(run)
+        return outer
+    return run
+
+
+def _fill(paragraph: OxmlElement, runs: list[tuple[str, str]]) -> None:
+    for text, mark in runs:
+        paragraph.append(_run(text, mark))
+
+
+def write_docx(description: Description, path: Path) -> Path:
+    """Write the description as a .docx with tracked changes (python-docx + its lxml tree)."""
+    document = docx.Document()
+    body = document.element.body
+    for block in description.blocks:
+        if isinstance(block, str):
+            paragraph = document.add_paragraph()._p
+            for runs in parse_markup(block)[:1]:
+                _fill(paragraph, runs)
+            continue
+        width = max(len(r.cells) for r in block.rows)
+        table = document.add_table(rows=0, cols=width)
+        for row in block.rows:
+            cells = table.add_row().cells
+            tr = cells[0]._tc.getparent()
+            if row.kind:
+                tr.get_or_add_trPr().append(_revision("w:ins" if row.kind == "ins" else "w:del"))
+            for cell, text in zip(cells, row.cells, strict=False):
+                paragraphs = parse_markup(text)
+                first = cell.paragraphs[0]._p
+                for i, runs in enumerate(paragraphs):
+                    target = first if i == 0 else cell.add_paragraph()._p
+                    _fill(target, runs)
+    if description.running_header:
+        header = document.sections[0].header
+        header.is_linked_to_previous = False
+        header.paragraphs[0].text = description.running_header[0]
+        for line in description.running_header[1:]:
+            header.add_paragraph(line)
+    assert body is not None
+    document.save(str(path))
+    return path
