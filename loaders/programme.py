@@ -19,10 +19,13 @@ _LEGEND_CODE_RE = re.compile(r"\*\*\s*([A-Z]{2,4}\d{1,2})\s*\*\*")
 _YEARS_RE = re.compile(r"((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)")
 
 
-def load_programme(path: Path, reference: Reference | None = None) -> Programme:
-    """Read (Markdown, Word or PDF; see loaders/readers) and normalise one work-programme document."""
+def load_programme(
+    path: Path, reference: Reference | None = None, progress: readers.Progress | None = None
+) -> Programme:
+    """Read (Markdown, Word or PDF; see loaders/readers) and normalise one work-programme document;
+    `progress` hears about long reads (a PDF's pages)."""
     reference = reference or load_reference()
-    return build_programme(readers.read(path), reference)
+    return build_programme(readers.read(path, progress), reference)
 
 
 def legend_codes(document: Document) -> tuple[str, ...]:

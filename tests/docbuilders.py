@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -201,4 +204,86 @@ def write_docx(description: Description, path: Path) -> Path:
             header.add_paragraph(line)
     assert body is not None
     document.save(str(path))
+    return path
+
+
+# -- HTML and PDF ------------------------------------------------------------------------------
+
+_HTML_TAGS = {"u": "ins", "mt": "ins", "uf": "ins", "del": "del", "mf": "del", "strike": "del"}
+_HTML_TAGS["dstrike"] = "del"
+_STYLE = """
+body { font-family: 'DejaVu Sans', sans-serif; font-size: 9pt; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 0.75pt solid #000; padding: 4pt; vertical-align: top; text-align: left; }
+td p, th p { margin: 0 0 6pt 0; }
+del { text-decoration: line-through; color: #c00000; }
+ins { text-decoration: underline; color: #0000c0; }
+"""
+
+
+def _html_cell(cell: str) -> str:
+    parts = []
+    for runs in parse_markup(cell):
+        spans = []
+        for text, mark in runs:
+            body = html.escape(text).replace("\n", "<br>")
+            tag = _HTML_TAGS.get(mark)
+            spans.append(f"<{tag}>{body}</{tag}>" if tag else body)
+        parts.append(f"<p>{''.join(spans)}</p>")
+    return "".join(parts)
+
+
+def to_html(description: Description) -> str:
+    """The description as a printable HTML page: tables with their header rows in ``<thead>``
+    (repeated by the browser on every page), insertions in ``<ins>``, deletions in ``<del>``; the
+    running header lines are the page's title, which Chromium prints at the top of every page."""
+    title = html.escape(" ".join(description.running_header))
+    out = [
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
+        f"<style>{_STYLE}</style></head><body>"
+    ]
+    for block in description.blocks:
+        if isinstance(block, str):
+            out.append(_html_cell(block) or "<p></p>")
+            continue
+        out.append("<table><thead>")
+        for i, row in enumerate(block.rows):
+            if i == block.header_rows:
+                out.append("</thead><tbody>")
+            tag = "th" if i < block.header_rows else "td"
+            cells = [f"<del>{c}</del>" if row.kind == "del" else c for c in row.cells]
+            cells = [f"<u>{c}</u>" if row.kind == "ins" else c for c in cells]
+            out.append("<tr>" + "".join(f"<{tag}>{_html_cell(c)}</{tag}>" for c in cells) + "</tr>")
+        out.append("</tbody></table>")
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def print_pdf(page: str, path: Path, *, furniture: bool = True) -> Path:
+    """Print an HTML page to PDF with headless Chromium (A4 landscape via CSS). With `furniture`,
+    Chromium adds its own running header (date, title) and footer (file URL, page numbers)."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        raise RuntimeError("headless Chromium is needed to print the PDF fixtures")
+    page = page.replace("</style>", "@page { size: A4 landscape; margin: 15mm; }</style>", 1)
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / "programme.html"
+        source.write_text(page, encoding="utf-8")
+        flags = [] if furniture else ["--no-pdf-header-footer"]
+        subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                f"--user-data-dir={work}/profile",
+                *flags,
+                f"--print-to-pdf={path}",
+                source.as_uri(),
+            ],  # fmt: skip
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     return path

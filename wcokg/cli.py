@@ -140,15 +140,14 @@ def activities(
     ] = False,
 ) -> None:
     """List the activities with the documented columns (see README: activities table)."""
-    from wcokg.table import COLUMNS, activity_rows
+    from wcokg.table import COLUMNS, PREVIOUS, activity_rows
 
     _check_format(fmt, FORMATS)
     rows = [r.as_dict() for r in activity_rows(open_store(), include_deleted)]
-    columns = (
-        COLUMNS
-        if fmt != "table"
-        else ("id", "priority", "task_type", "lead_body", "status", "title")
-    )
+    columns = {
+        "table": ("id", "priority", "task_type", "lead_body", "status", "title"),
+        "json": (*COLUMNS, PREVIOUS),
+    }.get(fmt, COLUMNS)
     sys.stdout.write(render(columns, rows, fmt))
 
 

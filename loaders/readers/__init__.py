@@ -8,10 +8,14 @@ Everything after the reader (normalising, linking, RDF) is shared by all formats
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from wcokg.errors import SourceFormatError
 from wcokg.loaders.document import Document
+
+Progress = Callable[[str], None]
+"""Told, in a few words, how a long read is going (e.g. ``programme.pdf: page 10 of 44``)."""
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -54,8 +58,9 @@ def format_of(path: Path) -> str:
     return "markdown"
 
 
-def read(path: Path) -> Document:
-    """Read a work-programme document in any supported format into the shared row model.
+def read(path: Path, progress: Progress | None = None) -> Document:
+    """Read a work-programme document in any supported format into the shared row model;
+    `progress` is told every ten pages of a PDF.
 
     Raises SourceFormatError (one line naming the file and what was expected) for a missing,
     empty, corrupt, encrypted or scanned file, or one not in the template.
@@ -68,7 +73,11 @@ def read(path: Path) -> Document:
     if kind == "pdf":  # imported on demand: pdfminer takes a while to import
         from wcokg.loaders.readers.pdf import read as read_pdf
 
-        return read_pdf(path)
+        def pages(done: int, total: int) -> None:
+            if progress and (done % 10 == 0 or done == total):
+                progress(f"{path.name}: page {done} of {total}")
+
+        return read_pdf(path, pages)
     from wcokg.loaders.readers.markdown import read as read_markdown
 
     return read_markdown(path)

@@ -1,13 +1,368 @@
-"""Reader of a PDF work programme (being written: see issue 14)."""
+"""Reader of a PDF work programme printed with its tracked changes shown (a text layer needed).
+
+pdfplumber (on pdfminer.six) gives every glyph with its position and every drawn line or thin
+rectangle; its table finder cuts the tables into cells along the ruling lines. Then, by general
+rules on the drawing, never on one file's positions:
+
+- a glyph is in the cell whose box holds its centre; a cell's glyphs are grouped into lines by
+  baseline and into paragraphs by a wider gap; a line ending in a hyphen after a letter joins the
+  next line without a space;
+- a thin horizontal line across a glyph between its baseline and its top half is a strike-through
+  (a deletion); one just under the baseline an underline (an insertion); colour is not used;
+- text outside the tables is read line by line; a line found at the same height on two or more
+  pages (digits aside) is page furniture (running header or footer): it is taken out of the flow
+  and offered once at the end (so the document code is still found);
+- a table row at the top of a page whose No. cell is empty continues the last row of the previous
+  page; its first paragraph joins the last one there unless that one ended a sentence.
+
+Lines are blocks: each text line outside the tables and each table row (one per page it is on),
+numbered from 1 in reading order across the pages. A PDF without a text layer (a scan), an
+encrypted PDF and a corrupt PDF are refused with one line.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from wcokg.errors import SourceFormatError
-from wcokg.loaders.document import Document
+from wcokg.loaders.document import Block, Document, assemble, header_columns, plain
+from wcokg.loaders.readers.markup import Kind, Run, cell_markup, current_text
+
+Progress = Callable[[int, int], None]
+"""Called with (pages read, pages in all) after every page."""
+
+_TABLE_SETTINGS = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "intersection_tolerance": 1.5,
+}
+_SENTENCE_END = re.compile(r"[.!?:;]\s*$")
+_HYPHEN_END = re.compile(r"\w-$")
+_DIGITS = re.compile(r"\d+")
+_LIGATURES = str.maketrans(
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+    }
+)
 
 
-def read(path: Path) -> Document:
-    """Not yet implemented: raises SourceFormatError naming the file."""
-    raise SourceFormatError(str(path), "PDF work programmes are not read yet; supply the .docx")
+@dataclass
+class _Line:
+    baseline: float
+    top: float
+    bottom: float
+    x0: float
+    size: float
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(t for t, _ in self.runs)
+
+
+def _settings(page: Any) -> dict[str, Any]:
+    """Table-finder settings for a page: ruling lines, closed at the ends of the vertical rules
+    (a row cut by a page break has no border where the page ends)."""
+    rules = [
+        shape
+        for shape in list(page.rects) + list(page.lines)
+        if shape["x1"] - shape["x0"] <= 2.0 and shape["bottom"] - shape["top"] > 5.0
+    ]
+    ends = (
+        sorted({round(min(r["top"] for r in rules), 2), round(max(r["bottom"] for r in rules), 2)})
+        if rules
+        else []
+    )
+    return _TABLE_SETTINGS | {"explicit_horizontal_lines": ends}
+
+
+def _decorations(page: Any) -> list[tuple[float, float, float]]:
+    """Thin horizontal strokes of a page as (x0, x1, middle height from the top)."""
+    found = []
+    for shape in list(page.rects) + list(page.lines):
+        height = shape["bottom"] - shape["top"]
+        width = shape["x1"] - shape["x0"]
+        if height <= 2.0 and width >= 1.0:
+            found.append((shape["x0"], shape["x1"], (shape["top"] + shape["bottom"]) / 2))
+    return found
+
+
+def _kind(char: dict[str, Any], baseline: float, strokes: list[tuple[float, float, float]]) -> Kind:
+    """Deletion if a stroke crosses the glyph above its baseline, insertion if one runs just
+    under it, else kept."""
+    size = char["size"] or 1.0
+    x0, x1 = char["x0"], char["x1"]
+    width = max(x1 - x0, 0.1)
+    kind: Kind = ""
+    for s0, s1, middle in strokes:
+        if min(x1, s1) - max(x0, s0) < 0.5 * width:
+            continue
+        offset = (middle - baseline) / size  # positive below the baseline
+        if -0.65 < offset < -0.1:
+            return "del"
+        if -0.1 <= offset < 0.35:
+            kind = "ins"
+    return kind
+
+
+def _baseline(char: dict[str, Any], height: float) -> float:
+    matrix = char.get("matrix")
+    return height - matrix[5] if matrix else char["bottom"]
+
+
+def _lines(chars: Iterable[dict[str, Any]], page: Any, strokes: list[Any]) -> list[_Line]:
+    """Glyphs grouped into lines by baseline, each line's runs in reading order with spaces."""
+    lines: list[_Line] = []
+    members: list[list[dict[str, Any]]] = []
+    for char in sorted(chars, key=lambda c: _baseline(c, page.height)):
+        base = _baseline(char, page.height)
+        size = char["size"] or 1.0
+        if not lines or base - lines[-1].baseline > 0.3 * size:
+            lines.append(_Line(base, char["top"], char["bottom"], char["x0"], size))
+            members.append([])
+        line = lines[-1]
+        line.top, line.bottom = min(line.top, char["top"]), max(line.bottom, char["bottom"])
+        line.x0 = min(line.x0, char["x0"])
+        members[-1].append(char)
+    for line, group in zip(lines, members, strict=True):
+        near = [s for s in strokes if -line.size < s[2] - line.baseline < 0.5 * line.size]
+        line.runs = _spaced(sorted(group, key=lambda c: c["x0"]), page, near)
+    return lines
+
+
+def _spaced(chars: list[dict[str, Any]], page: Any, strokes: list[Any]) -> list[Run]:
+    runs: list[Run] = []
+    previous: dict[str, Any] | None = None
+    for char in chars:
+        text = char["text"].translate(_LIGATURES)
+        kind = _kind(char, _baseline(char, page.height), strokes)
+        if previous is not None and not text.isspace() and not previous["text"].isspace():
+            gap = char["x0"] - previous["x1"]
+            if gap > 0.15 * (char["size"] or 1.0):
+                runs.append((" ", ""))
+        if text.isspace():
+            if runs and runs[-1][0].isspace():
+                previous = char
+                continue
+            text = " "
+        runs.append((text, kind))
+        previous = char
+    return runs
+
+
+def _paragraphs(lines: list[_Line]) -> list[list[Run]]:
+    """Lines of one cell joined into paragraphs: a gap wider than a line's height starts one."""
+    paragraphs: list[list[Run]] = []
+    last: _Line | None = None
+    for line in lines:
+        if not line.text.strip():
+            continue
+        if last is None or line.top - last.bottom > 0.6 * line.size:
+            paragraphs.append(list(line.runs))
+        else:
+            _join(paragraphs[-1], line.runs)
+        last = line
+    return paragraphs
+
+
+def _join(paragraph: list[Run], runs: list[Run]) -> None:
+    """Append a line (or a continued paragraph) to a paragraph, across a wrap or hyphen."""
+    text = "".join(t for t, _ in paragraph).rstrip()
+    if not _HYPHEN_END.search(text):
+        paragraph.append((" ", ""))
+    paragraph.extend(runs)
+
+
+@dataclass
+class _TableRow:
+    page: int
+    cells: list[list[list[Run]]]  # cells of paragraphs of runs
+
+    def markup(self) -> list[str]:
+        return [cell_markup(c) for c in self.cells]
+
+
+def _inside(char: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
+    x = (char["x0"] + char["x1"]) / 2
+    y = (char["top"] + char["bottom"]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _page_items(
+    page: Any, number: int
+) -> tuple[list[tuple[float, _Line | _TableRow]], list[_Line]]:
+    """A page's tables' rows and its loose text lines, by height: ((top, row or line), ...)."""
+    strokes = _decorations(page)
+    chars = [dict(c) for c in page.chars]
+    items: list[tuple[float, _Line | _TableRow]] = []
+    used: set[int] = set()
+    for table in page.find_tables(_settings(page)):
+        for row in table.rows:
+            boxes = [box for box in row.cells if box is not None]  # None: covered by a wider cell
+            top, bottom = row.bbox[1], row.bbox[3]
+            groups: list[list[dict[str, Any]]] = [[] for _ in boxes]
+            for char in chars:
+                if id(char) in used or not top <= (char["top"] + char["bottom"]) / 2 <= bottom:
+                    continue
+                for group, box in zip(groups, boxes, strict=True):
+                    if _inside(char, box):
+                        group.append(char)
+                        used.add(id(char))
+                        break
+            cells = [_paragraphs(_lines(group, page, strokes)) for group in groups]
+            items.append((row.bbox[1], _TableRow(number, cells)))
+    loose = [c for c in chars if id(c) not in used]
+    lines = [ln for ln in _lines(loose, page, strokes) if ln.text.strip()]
+    return items, lines
+
+
+def _furniture(pages: list[list[_Line]]) -> set[tuple[int, int]]:
+    """(page, line index) of loose lines repeated at the same height on two or more pages."""
+    seen: Counter[tuple[str, int]] = Counter()
+    keys: dict[tuple[int, int], tuple[str, int]] = {}
+    for p, lines in enumerate(pages):
+        for i, line in enumerate(lines):
+            key = (_DIGITS.sub("#", plain(line.text)), round(line.baseline / 3))
+            keys[(p, i)] = key
+            seen[key] += 1
+    return {where for where, key in keys.items() if seen[key] >= 2}
+
+
+def _merge(row: _TableRow, into: _TableRow) -> None:
+    """A row continued on the next page: its cells' paragraphs appended to the row it continues."""
+    for target, fragment in zip(into.cells, row.cells, strict=False):
+        if not fragment:
+            continue
+        if target and not _SENTENCE_END.search(current_text(target[-1])):
+            _join(target[-1], fragment[0])
+            target.extend(fragment[1:])
+        else:
+            target.extend(fragment)
+
+
+def _open(path: Path) -> Any:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    try:
+        pdf = pdfplumber.open(str(path))
+        _ = pdf.pages  # parses the page tree: a broken file fails here
+    except Exception as error:
+        cause = getattr(error, "__cause__", None) or error
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or isinstance(
+            error, PDFPasswordIncorrect | PDFEncryptionError
+        ):
+            raise SourceFormatError(
+                str(path), "expected an unprotected PDF, got an encrypted (password-protected) one"
+            ) from None
+        raise SourceFormatError(
+            str(path), f"expected a PDF work programme, got a corrupt PDF ({type(cause).__name__})"
+        ) from None
+    return pdf
+
+
+def read(path: Path, progress: Progress | None = None) -> Document:
+    """Read a PDF work programme (printed with its markup) into the shared row model.
+
+    `progress`, when given, is called after each page. Raises SourceFormatError for an encrypted,
+    corrupt or scanned (image-only) PDF, or one not in the template.
+    """
+    data = path.read_bytes()
+    pdf = _open(path)
+    with pdf:
+        pages_items: list[list[tuple[float, _Line | _TableRow]]] = []
+        pages_lines: list[list[_Line]] = []
+        total = len(pdf.pages)
+        has_text = False
+        for number, page in enumerate(pdf.pages, start=1):
+            has_text = has_text or bool(page.chars)
+            items, loose_lines = _page_items(page, number)
+            pages_items.append(items)
+            pages_lines.append(loose_lines)
+            page.close()
+            if progress:
+                progress(number, total)
+    if not has_text:
+        raise SourceFormatError(
+            str(path),
+            "expected a PDF with a text layer, got a scanned (image-only) PDF; "
+            "run OCR on it or supply the .docx",
+        )
+    furniture = _furniture(pages_lines) if len(pages_lines) > 1 else set()
+    lines: list[str] = []
+    blocks: list[Block] = []
+
+    def add(text: str, cells: list[str] | None = None) -> None:
+        lines.append(text)
+        blocks.append(Block(len(lines), text, cells))
+
+    pending: list[_Line | _TableRow] = []
+    furniture_text: list[str] = []
+    last_row: _TableRow | None = None
+    for p, (items, loose) in enumerate(zip(pages_items, pages_lines, strict=True)):
+        flow: list[tuple[float, _Line | _TableRow]] = list(items)
+        for i, line in enumerate(loose):
+            text = current_text(line.runs).strip()
+            if (p, i) in furniture:
+                if text not in furniture_text:
+                    furniture_text.append(text)
+                continue
+            flow.append((line.top, line))
+        first_body_row = True
+        for _top, item in sorted(flow, key=lambda t: t[0]):
+            if isinstance(item, _Line):
+                pending.append(item)
+                last_row = None
+                continue
+            markup = item.markup()
+            if not any(plain(c) for c in markup):
+                continue  # a sliver between a ruling line and the end of the rules
+            if header_columns(markup) is not None:
+                pending.append(item)
+                continue
+            if first_body_row and last_row is not None and not plain(markup[0]):
+                _merge(item, last_row)  # a row split by the page break
+                first_body_row = False
+                continue
+            first_body_row = False
+            pending.append(item)
+            last_row = item
+    previous_line: _Line | None = None
+    paragraph: list[Run] = []
+    for entry in [*pending, None]:
+        wrapped = (
+            isinstance(entry, _Line)
+            and previous_line is not None
+            and bool(paragraph)
+            and 0 <= entry.top - previous_line.bottom <= 0.6 * entry.size
+        )
+        if wrapped and isinstance(entry, _Line):
+            _join(paragraph, entry.runs)  # a wrapped line of the same paragraph
+            previous_line = entry
+            continue
+        if paragraph:
+            add(cell_markup([paragraph]))
+            paragraph = []
+        previous_line = None
+        if entry is None:
+            break
+        if isinstance(entry, _Line):
+            paragraph, previous_line = list(entry.runs), entry
+        else:
+            cells = entry.markup()
+            add("| " + " | ".join(cells) + " |", cells)
+    for text in furniture_text:
+        add(text)
+    return assemble(str(path), lines, blocks, hashlib.sha256(data).hexdigest())
