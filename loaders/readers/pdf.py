@@ -260,10 +260,10 @@ def _open(path: Path) -> Any:
         pdf = pdfplumber.open(str(path))
         _ = pdf.pages  # parses the page tree: a broken file fails here
     except Exception as error:
-        cause = getattr(error, "__cause__", None) or error
-        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or isinstance(
-            error, PDFPasswordIncorrect | PDFEncryptionError
-        ):
+        # pdfplumber wraps pdfminer's errors: the original is the first argument (or the cause)
+        inner = error.args[0] if error.args and isinstance(error.args[0], Exception) else None
+        cause = inner or error.__cause__ or error
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
             raise SourceFormatError(
                 str(path), "expected an unprotected PDF, got an encrypted (password-protected) one"
             ) from None
