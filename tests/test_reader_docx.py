@@ -136,3 +136,39 @@ def test_encrypted_docx_is_refused(tmp_path: Path) -> None:
         OOXMLFile(source).encrypt("secret", target)
     with pytest.raises(SourceFormatError, match=r"locked\.docx: .*encrypted"):
         read(locked)
+
+
+def test_previous_text_in_graph_json_api_and_page(tmp_path: Path) -> None:
+    """Build the revised .docx, then read `previous` back from the graph, the CLI table rows,
+    the REST API and the activity page."""
+    from fastapi.testclient import TestClient
+    from rdflib import Literal, Namespace
+
+    from wcokg.api.app import create_app
+    from wcokg.build import build_graph
+    from wcokg.namespaces import Minter
+    from wcokg.settings import Settings
+    from wcokg.store import EmbeddedStore
+    from wcokg.table import activity_rows
+
+    report = build_graph([write_docx(REVISED, tmp_path / "revised.docx")], Minter())
+    wcokg = Namespace("https://w3id.org/wcokg/ontology#")
+    revisions = {str(o) for o in report.graph.objects(None, wcokg.cellRevision)}
+    assert revisions == {"replaced"}
+    assert (None, wcokg.previousText, Literal("Develop the guidance")) in report.graph
+    store = EmbeddedStore(tmp_path / "store")
+    store.replace(report.graph)
+    rows = {r.id: r for r in activity_rows(store, include_deleted=True)}
+    assert rows["I-2"].previous == {
+        "number": "3",
+        "team_resources": "Three officers from the Facilitation Sub-Directorate",
+        "title": "Develop the guidance",
+    }
+    assert rows["I-1"].previous == {} and rows["I-3"].previous == {}
+    assert rows["I-2-deleted"].previous == {}
+    app = create_app(Settings(store=store.root), store)
+    with TestClient(app) as client:
+        body = client.get("/activities/I-2").json()
+        assert body["previous"]["title"] == "Develop the guidance"
+        page = client.get(body["url"], headers={"Accept": "text/html"}).text
+    assert "<del>Develop the guidance</del> <ins>Endorse the guidance</ins>" in page
