@@ -70,7 +70,7 @@ def read(path: Path, progress: Progress | None = None) -> Document:
         from wcokg.loaders.readers.docx import read as read_docx
 
         return read_docx(path)
-    if kind == "pdf":  # imported on demand: pdfminer takes a while to import
+    if kind == "pdf":  # imported on demand, like the Word reader
         from wcokg.loaders.readers.pdf import read as read_pdf
 
         def pages(done: int, total: int) -> None:

@@ -1,8 +1,8 @@
 """Reader of a PDF work programme printed with its tracked changes shown (a text layer needed).
 
-pdfplumber (on pdfminer.six) gives every glyph with its position and every drawn line or thin
-rectangle; its table finder cuts the tables into cells along the ruling lines. Then, by general
-rules on the drawing, never on one file's positions:
+pypdfium2 (PDFium) gives every glyph with its box and baseline and every drawn shape
+(loaders/readers/pdfpage.py); horizontal lines whose ends meet vertical rules are ruling lines and
+cut the tables into cells. Then, by general rules on the drawing, never on one file's positions:
 
 - a glyph is in the cell whose box holds its centre; a cell's glyphs are grouped into lines by
   baseline and into paragraphs by a wider gap; a line ending in a hyphen after a letter joins the
@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,15 +33,11 @@ from typing import Any
 from wcokg.errors import SourceFormatError
 from wcokg.loaders.document import Block, Document, assemble, header_columns, plain
 from wcokg.loaders.readers.markup import Kind, Run, cell_markup, current_text
+from wcokg.loaders.readers.pdfpage import Glyph, Page, read_page
 
 Progress = Callable[[int, int], None]
 """Called with (pages read, pages in all) after every page."""
 
-_TABLE_SETTINGS = {
-    "vertical_strategy": "lines",
-    "horizontal_strategy": "lines",
-    "intersection_tolerance": 1.5,
-}
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
 _HYPHEN_END = re.compile(r"\w-$")
 _DIGITS = re.compile(r"\d+")
@@ -72,38 +68,11 @@ class _Line:
         return "".join(t for t, _ in self.runs)
 
 
-def _settings(page: Any) -> dict[str, Any]:
-    """Table-finder settings for a page: ruling lines, closed at the ends of the vertical rules
-    (a row cut by a page break has no border where the page ends)."""
-    rules = [
-        shape
-        for shape in list(page.rects) + list(page.lines)
-        if shape["x1"] - shape["x0"] <= 2.0 and shape["bottom"] - shape["top"] > 5.0
-    ]
-    ends = (
-        sorted({round(min(r["top"] for r in rules), 2), round(max(r["bottom"] for r in rules), 2)})
-        if rules
-        else []
-    )
-    return _TABLE_SETTINGS | {"explicit_horizontal_lines": ends}
-
-
-def _decorations(page: Any) -> list[tuple[float, float, float]]:
-    """Thin horizontal strokes of a page as (x0, x1, middle height from the top)."""
-    found = []
-    for shape in list(page.rects) + list(page.lines):
-        height = shape["bottom"] - shape["top"]
-        width = shape["x1"] - shape["x0"]
-        if height <= 2.0 and width >= 1.0:
-            found.append((shape["x0"], shape["x1"], (shape["top"] + shape["bottom"]) / 2))
-    return found
-
-
-def _kind(char: dict[str, Any], baseline: float, strokes: list[tuple[float, float, float]]) -> Kind:
+def _kind(glyph: Glyph, strokes: list[tuple[float, float, float]]) -> Kind:
     """Deletion if a stroke crosses the glyph above its baseline, insertion if one runs just
     under it, else kept."""
-    size = char["size"] or 1.0
-    x0, x1 = char["x0"], char["x1"]
+    size, baseline = glyph.size, glyph.baseline
+    x0, x1 = glyph.x0, glyph.x1
     width = max(x1 - x0, 0.1)
     kind: Kind = ""
     for s0, s1, middle in strokes:
@@ -117,48 +86,33 @@ def _kind(char: dict[str, Any], baseline: float, strokes: list[tuple[float, floa
     return kind
 
 
-def _baseline(char: dict[str, Any], height: float) -> float:
-    matrix = char.get("matrix")
-    return height - matrix[5] if matrix else char["bottom"]
-
-
-def _lines(chars: Iterable[dict[str, Any]], page: Any, strokes: list[Any]) -> list[_Line]:
+def _lines(glyphs: list[Glyph], strokes: list[tuple[float, float, float]]) -> list[_Line]:
     """Glyphs grouped into lines by baseline, each line's runs in reading order with spaces."""
     lines: list[_Line] = []
-    members: list[list[dict[str, Any]]] = []
-    for char in sorted(chars, key=lambda c: _baseline(c, page.height)):
-        base = _baseline(char, page.height)
-        size = char["size"] or 1.0
-        if not lines or base - lines[-1].baseline > 0.3 * size:
-            lines.append(_Line(base, char["top"], char["bottom"], char["x0"], size))
+    members: list[list[Glyph]] = []
+    for glyph in sorted(glyphs, key=lambda g: g.baseline):
+        if not lines or glyph.baseline - lines[-1].baseline > 0.3 * glyph.size:
+            lines.append(_Line(glyph.baseline, glyph.top, glyph.bottom, glyph.x0, glyph.size))
             members.append([])
         line = lines[-1]
-        line.top, line.bottom = min(line.top, char["top"]), max(line.bottom, char["bottom"])
-        line.x0 = min(line.x0, char["x0"])
-        members[-1].append(char)
+        line.top, line.bottom = min(line.top, glyph.top), max(line.bottom, glyph.bottom)
+        line.x0 = min(line.x0, glyph.x0)
+        members[-1].append(glyph)
     for line, group in zip(lines, members, strict=True):
         near = [s for s in strokes if -line.size < s[2] - line.baseline < 0.5 * line.size]
-        line.runs = _spaced(sorted(group, key=lambda c: c["x0"]), page, near)
+        line.runs = _spaced(sorted(group, key=lambda g: g.x0), near)
     return lines
 
 
-def _spaced(chars: list[dict[str, Any]], page: Any, strokes: list[Any]) -> list[Run]:
+def _spaced(glyphs: list[Glyph], strokes: list[tuple[float, float, float]]) -> list[Run]:
+    """A line's glyphs as runs, a space wherever the gap is wider than a sixth of the size."""
     runs: list[Run] = []
-    previous: dict[str, Any] | None = None
-    for char in chars:
-        text = char["text"].translate(_LIGATURES)
-        kind = _kind(char, _baseline(char, page.height), strokes)
-        if previous is not None and not text.isspace() and not previous["text"].isspace():
-            gap = char["x0"] - previous["x1"]
-            if gap > 0.15 * (char["size"] or 1.0):
-                runs.append((" ", ""))
-        if text.isspace():
-            if runs and runs[-1][0].isspace():
-                previous = char
-                continue
-            text = " "
-        runs.append((text, kind))
-        previous = char
+    previous: Glyph | None = None
+    for glyph in glyphs:
+        if previous is not None and glyph.x0 - previous.x1 > 0.15 * glyph.size:
+            runs.append((" ", ""))
+        runs.append((glyph.text.translate(_LIGATURES), _kind(glyph, strokes)))
+        previous = glyph
     return runs
 
 
@@ -194,37 +148,13 @@ class _TableRow:
         return [cell_markup(c) for c in self.cells]
 
 
-def _inside(char: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
-    x = (char["x0"] + char["x1"]) / 2
-    y = (char["top"] + char["bottom"]) / 2
-    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
-
-
-def _page_items(
-    page: Any, number: int
-) -> tuple[list[tuple[float, _Line | _TableRow]], list[_Line]]:
-    """A page's tables' rows and its loose text lines, by height: ((top, row or line), ...)."""
-    strokes = _decorations(page)
-    chars = [dict(c) for c in page.chars]
+def _page_items(page: Page) -> tuple[list[tuple[float, _Line | _TableRow]], list[_Line]]:
+    """A page's table rows (top, row) and its loose text lines."""
     items: list[tuple[float, _Line | _TableRow]] = []
-    used: set[int] = set()
-    for table in page.find_tables(_settings(page)):
-        for row in table.rows:
-            boxes = [box for box in row.cells if box is not None]  # None: covered by a wider cell
-            top, bottom = row.bbox[1], row.bbox[3]
-            groups: list[list[dict[str, Any]]] = [[] for _ in boxes]
-            for char in chars:
-                if id(char) in used or not top <= (char["top"] + char["bottom"]) / 2 <= bottom:
-                    continue
-                for group, box in zip(groups, boxes, strict=True):
-                    if _inside(char, box):
-                        group.append(char)
-                        used.add(id(char))
-                        break
-            cells = [_paragraphs(_lines(group, page, strokes)) for group in groups]
-            items.append((row.bbox[1], _TableRow(number, cells)))
-    loose = [c for c in chars if id(c) not in used]
-    lines = [ln for ln in _lines(loose, page, strokes) if ln.text.strip()]
+    for row in page.rows:
+        cells = [_paragraphs(_lines(cell.glyphs, page.strokes)) for cell in row.cells]
+        items.append((row.top, _TableRow(page.number, cells)))
+    lines = [ln for ln in _lines(page.loose, page.strokes) if ln.text.strip()]
     return items, lines
 
 
@@ -253,24 +183,19 @@ def _merge(row: _TableRow, into: _TableRow) -> None:
 
 
 def _open(path: Path) -> Any:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     try:
-        pdf = pdfplumber.open(str(path))
-        _ = pdf.pages  # parses the page tree: a broken file fails here
-    except Exception as error:
-        # pdfplumber wraps pdfminer's errors: the original is the first argument (or the cause)
-        inner = error.args[0] if error.args and isinstance(error.args[0], Exception) else None
-        cause = inner or error.__cause__ or error
-        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as error:
+        if getattr(error, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
             raise SourceFormatError(
                 str(path), "expected an unprotected PDF, got an encrypted (password-protected) one"
             ) from None
         raise SourceFormatError(
-            str(path), f"expected a PDF work programme, got a corrupt PDF ({type(cause).__name__})"
+            str(path), f"expected a PDF work programme, got a corrupt PDF ({error})"
         ) from None
-    return pdf
 
 
 def read(path: Path, progress: Progress | None = None) -> Document:
@@ -281,19 +206,27 @@ def read(path: Path, progress: Progress | None = None) -> Document:
     """
     data = path.read_bytes()
     pdf = _open(path)
-    with pdf:
-        pages_items: list[list[tuple[float, _Line | _TableRow]]] = []
-        pages_lines: list[list[_Line]] = []
-        total = len(pdf.pages)
-        has_text = False
-        for number, page in enumerate(pdf.pages, start=1):
-            has_text = has_text or bool(page.chars)
-            items, loose_lines = _page_items(page, number)
+    pages_items: list[list[tuple[float, _Line | _TableRow]]] = []
+    pages_lines: list[list[_Line]] = []
+    has_text = False
+    try:
+        total = len(pdf)
+        for index in range(total):
+            page = pdf[index]
+            try:
+                found = read_page(page, index + 1)
+            finally:
+                page.close()
+            has_text = (
+                has_text or bool(found.loose) or any(c.glyphs for r in found.rows for c in r.cells)
+            )
+            items, loose_lines = _page_items(found)
             pages_items.append(items)
             pages_lines.append(loose_lines)
-            page.close()
             if progress:
-                progress(number, total)
+                progress(index + 1, total)
+    finally:
+        pdf.close()
     if not has_text:
         raise SourceFormatError(
             str(path),

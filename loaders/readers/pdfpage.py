@@ -1,0 +1,167 @@
+"""What the PDF reader needs from one page, read with pypdfium2 (PDFium, Chromium's PDF engine):
+its glyphs with their boxes and baselines, its ruling lines, its thin strokes (underline and
+strike-through candidates) and the table cells the ruling lines enclose.
+
+Coordinates are in points from the page's top-left corner (y grows downwards).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from typing import Any
+
+Segment = tuple[float, float, float]
+"""A horizontal line (x0, x1, y) or a vertical one (x, top, bottom)."""
+
+RULE_THICKNESS = 2.0
+"""A shape at most this thick (pt) is a line: a ruling line or a text decoration."""
+_TOUCH = 2.0  # pt: how close a horizontal line's ends must come to vertical rules to be a rule
+_HYPHENS = {"\ufffe": "-", "\x02": "-"}  # PDFium's mark for a hyphen that ends a line
+_MIN_ROW = 3.0  # pt: bands thinner than this between horizontal rules are not rows
+
+
+@dataclass(slots=True)
+class Glyph:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    baseline: float
+    size: float
+
+
+@dataclass(slots=True)
+class Cell:
+    x0: float
+    x1: float
+    glyphs: list[Glyph] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class TableRow:
+    """A band between two horizontal rules crossed by two or more vertical rules: its cells."""
+
+    top: float
+    bottom: float
+    cells: list[Cell]
+
+
+@dataclass
+class Page:
+    number: int
+    height: float
+    rows: list[TableRow]
+    loose: list[Glyph]
+    strokes: list[Segment]
+    """Thin horizontal shapes that are not ruling lines: (x0, x1, middle y)."""
+
+
+def _cluster(values: list[float], tolerance: float = 1.5) -> list[float]:
+    out: list[float] = []
+    for value in sorted(values):
+        if not out or value - out[-1] > tolerance:
+            out.append(value)
+    return out
+
+
+def _glyphs(page: Any, height: float) -> list[Glyph]:
+    import pypdfium2.raw as pdfium_c
+
+    textpage = page.get_textpage()
+    try:
+        count = textpage.count_chars()
+        if count <= 0:
+            return []
+        text = textpage.get_text_range(0, count)
+        raw = textpage.raw
+        box = pdfium_c.FS_RECTF()
+        x, y = ctypes.c_double(), ctypes.c_double()
+        glyphs = []
+        for index in range(min(count, len(text))):
+            char = _HYPHENS.get(text[index], text[index])
+            if char.isspace() or not char.isprintable():
+                continue  # spaces are read from the gaps between glyphs
+            if not pdfium_c.FPDFText_GetLooseCharBox(raw, index, box):
+                continue
+            pdfium_c.FPDFText_GetCharOrigin(raw, index, x, y)
+            # the loose box spans the font's ascent to descent: about 1.15 em in common fonts
+            size = (box.top - box.bottom) / 1.15
+            glyphs.append(
+                Glyph(char, box.left, box.right, height - box.top, height - box.bottom,
+                      height - y.value, size or 1.0)
+            )  # fmt: skip
+        return glyphs
+    finally:
+        textpage.close()
+
+
+def _shapes(page: Any, height: float) -> tuple[list[Segment], list[Segment]]:
+    """Thin horizontal (x0, x1, y) and vertical (x, top, bottom) shapes of a page."""
+    import pypdfium2.raw as pdfium_c
+
+    horizontal: list[Segment] = []
+    vertical: list[Segment] = []
+    for shape in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
+        left, bottom, right, top = shape.get_bounds()
+        width, tall = right - left, top - bottom
+        if tall <= RULE_THICKNESS and width >= 1.0:
+            horizontal.append((left, right, height - (top + bottom) / 2))
+        elif width <= RULE_THICKNESS and tall > 5.0:
+            vertical.append(((left + right) / 2, height - top, height - bottom))
+    return horizontal, vertical
+
+
+def _is_rule(line: Segment, vertical: list[Segment]) -> bool:
+    """A horizontal line is a ruling line when both its ends meet vertical rules."""
+    x0, x1, y = line
+    ends = [v[0] for v in vertical if v[1] - _TOUCH <= y <= v[2] + _TOUCH]
+    return any(abs(x0 - e) <= _TOUCH for e in ends) and any(abs(x1 - e) <= _TOUCH for e in ends)
+
+
+def _rows(rules: list[Segment], vertical: list[Segment]) -> list[TableRow]:
+    """Table rows: bands between successive horizontal rules (and the ends of the vertical rules,
+    where a page break cut a row) that two or more vertical rules cross; cells between them."""
+    ys = _cluster([r[2] for r in rules] + [v[1] for v in vertical] + [v[2] for v in vertical])
+    rows = []
+    for top, bottom in zip(ys, ys[1:], strict=False):
+        if bottom - top < _MIN_ROW:
+            continue
+        xs = _cluster([v[0] for v in vertical if v[1] <= top + _TOUCH and v[2] >= bottom - _TOUCH])
+        if len(xs) >= 2:
+            rows.append(
+                TableRow(top, bottom, [Cell(a, b) for a, b in zip(xs, xs[1:], strict=False)])
+            )
+    return rows
+
+
+def read_page(page: Any, number: int) -> Page:
+    """One page: glyphs placed in the table cells whose box holds their centre, the rest loose."""
+    height = page.get_height()
+    glyphs = _glyphs(page, height)
+    horizontal, vertical = _shapes(page, height)
+    rules: list[Segment] = []
+    strokes: list[Segment] = []
+    for line in horizontal:
+        (rules if _is_rule(line, vertical) else strokes).append(line)
+    rows = _rows(rules, vertical)
+    tops = [r.top for r in rows]
+    loose = []
+    for glyph in glyphs:
+        middle = (glyph.top + glyph.bottom) / 2
+        placed = False
+        for row in rows[max(0, bisect_left(tops, middle) - 1) : bisect_right(tops, middle)]:
+            if not row.top <= middle <= row.bottom:
+                continue
+            centre = (glyph.x0 + glyph.x1) / 2
+            for cell in row.cells:
+                if cell.x0 <= centre <= cell.x1:
+                    cell.glyphs.append(glyph)
+                    placed = True
+                    break
+            break
+        if not placed:
+            loose.append(glyph)
+    return Page(number, height, rows, loose, strokes)
