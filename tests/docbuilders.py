@@ -233,15 +233,20 @@ def _html_cell(cell: str) -> str:
     return "".join(parts)
 
 
-def to_html(description: Description) -> str:
+def to_html(description: Description, overlay: str = "") -> str:
     """The description as a printable HTML page: tables with their header rows in ``<thead>``
     (repeated by the browser on every page), insertions in ``<ins>``, deletions in ``<del>``; the
-    running header lines are the page's title, which Chromium prints at the top of every page."""
+    running header lines are the page's title, which Chromium prints at the top of every page.
+    `overlay` is a line printed by a fixed element at the top of every page's content area, so
+    over the table where a table runs on from the previous page."""
     title = html.escape(" ".join(description.running_header))
     out = [
         f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
         f"<style>{_STYLE}</style></head><body>"
     ]
+    if overlay:
+        style = "position: fixed; top: 0; right: 0; font-size: 9pt"
+        out.append(f"<div style='{style}'>{html.escape(overlay)}</div>")
     for block in description.blocks:
         if isinstance(block, str):
             out.append(_html_cell(block) or "<p></p>")

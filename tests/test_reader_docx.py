@@ -172,3 +172,17 @@ def test_previous_text_in_graph_json_api_and_page(tmp_path: Path) -> None:
         assert body["previous"]["title"] == "Develop the guidance"
         page = client.get(body["url"], headers={"Accept": "text/html"}).text
     assert "<del>Develop the guidance</del> <ins>Endorse the guidance</ins>" in page
+
+
+def test_markdown_fills_previous_only_where_it_marks() -> None:
+    acts = by_id(SEED)
+    resources = acts["I-23"].cells["team_resources"]
+    assert resources.text == "Three two officers from the Facilitation Sub-Directorate"
+    assert resources.previous_text == "Three officers from the Facilitation Sub-Directorate"
+    # no marks, no previous: the run-together title keeps its text both ways
+    title = acts["I-10"].cells["title"]
+    assert (
+        title.previous_text
+        == title.text
+        == "Endorse Develop the WCO Data Model major version 4.0.0"
+    )

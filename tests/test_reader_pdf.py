@@ -8,7 +8,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from docbuilders import Row, from_markdown, print_pdf, to_html, write_docx
+from docbuilders import Row, activity, from_markdown, print_pdf, to_html, write_docx
 from pypdf import PdfReader, PdfWriter
 from test_reader_docx import REVISED, SEED, by_id, sample
 
@@ -58,6 +58,22 @@ def test_row_split_across_pages_with_repeated_header(tmp_path: Path) -> None:
     # all of it back, no header text, no page furniture (a break at a sentence's end may stay a
     # paragraph break: the PDF cannot tell)
     assert " ".join(progress) == LONG
+
+
+def test_page_header_drawn_over_the_table_area(tmp_path: Path) -> None:
+    rows = [Row(activity(f"{n}.", f"Activity {n}", progress=LONG[: 60 * n])) for n in range(1, 9)]
+    overlay = "Doc. SC0002 running page header"
+    pdf = print_pdf(to_html(sample(rows), overlay=overlay), tmp_path / "overlay.pdf")
+    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    assert len(pages) >= 2 and all("Priority" in text for text in pages)  # header row repeated
+    document = read(pdf)
+    assert [r.cells["number"] for r in document.rows] == [f"{n}." for n in range(1, 9)]
+    cells = " ".join(v for r in document.rows for v in r.cells.values())
+    assert "SC0002" not in cells and "running" not in cells
+    assert document.lines.count(overlay) == 1  # read once, as page furniture
+    assert [a.title for a in load_programme(pdf).activities] == [
+        f"Activity {n}" for n in range(1, 9)
+    ]
 
 
 def _png(width: int, height: int) -> bytes:

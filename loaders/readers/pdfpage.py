@@ -137,6 +137,33 @@ def _rows(rules: list[Segment], vertical: list[Segment]) -> list[TableRow]:
     return rows
 
 
+def _across_rules(glyphs: list[Glyph], vertical: list[Segment]) -> list[Glyph]:
+    """Glyphs of text runs (words less than half an em apart on one baseline) that cross a
+    vertical rule: no cell's text does, so they are drawn over the table (a running header)."""
+    crossing: list[Glyph] = []
+    run: list[Glyph] = []
+
+    def close() -> None:
+        if len(run) > 1:
+            x0, x1, base = run[0].x0, run[-1].x1, run[0].baseline
+            if any(x0 < v[0] < x1 and v[1] <= base <= v[2] for v in vertical):
+                crossing.extend(run)
+        run.clear()
+
+    lines: list[list[Glyph]] = []
+    for glyph in sorted(glyphs, key=lambda g: g.baseline):
+        if not lines or glyph.baseline - lines[-1][0].baseline > 0.3 * glyph.size:
+            lines.append([])
+        lines[-1].append(glyph)
+    for line in lines:
+        for glyph in sorted(line, key=lambda g: g.x0):
+            if run and glyph.x0 - run[-1].x1 > 0.5 * glyph.size:
+                close()
+            run.append(glyph)
+        close()
+    return crossing
+
+
 def read_page(page: Any, number: int) -> Page:
     """One page: glyphs placed in the table cells whose box holds their centre, the rest loose."""
     height = page.get_height()
@@ -148,8 +175,11 @@ def read_page(page: Any, number: int) -> Page:
         (rules if _is_rule(line, vertical) else strokes).append(line)
     rows = _rows(rules, vertical)
     tops = [r.top for r in rows]
-    loose = []
+    loose = _across_rules(glyphs, vertical)
+    crossing = {id(g) for g in loose}
     for glyph in glyphs:
+        if id(glyph) in crossing:
+            continue
         middle = (glyph.top + glyph.bottom) / 2
         placed = False
         for row in rows[max(0, bisect_left(tops, middle) - 1) : bisect_right(tops, middle)]:
