@@ -133,8 +133,8 @@ def _table(path: Path, hyphen_spaces: bool = False) -> list[tuple[object, ...]]:
     """Every activity's columns (all but its source lines); a space after a hyphen dropped when
     asked (a PDF cannot tell 'Sub- Directorate' from 'Sub-Directorate' wrapped at the hyphen)."""
     rows = []
-    for activity in load_programme(path).activities:
-        values = tuple(repr(getattr(activity, f)) for f in FIELDS)
+    for act in load_programme(path).activities:
+        values = tuple(repr(getattr(act, f)) for f in FIELDS)
         rows.append(
             tuple(re.sub(r"(\w)- ", r"\1-", v) for v in values) if hyphen_spaces else values
         )
