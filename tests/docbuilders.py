@@ -9,7 +9,10 @@ Word writes them --
 - ``<u>…</u>`` tracked insertion (``w:ins``), ``<del>…</del>`` tracked deletion (``w:del``),
 - ``<mt>…</mt>`` / ``<mf>…</mf>`` tracked move to / from (``w:moveTo`` / ``w:moveFrom``),
 - ``<uf>…</uf>`` / ``<strike>…</strike>`` / ``<dstrike>…</dstrike>`` revisions accepted into
-  formatting (``w:u``, ``w:strike``, ``w:dstrike``).
+  formatting (``w:u``, ``w:strike``, ``w:dstrike``);
+
+and, in Word only, ``<fn>N</fn>`` a reference to footnote N (``Description.footnotes``) and
+``<field>INSTRUCTION</field>`` a field whose code is INSTRUCTION and whose shown result is ``1``.
 
 In HTML and PDF, insertions are underlined (``<ins>``) and deletions struck (``<del>``).
 """
@@ -25,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
+import docx.document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
@@ -36,9 +40,9 @@ HEADER = [
     "Key Performance Indicators", "Timeline", "Progress", "Completion status",
 ]  # fmt: skip
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*$")
-_TOKEN = re.compile(r"<\s*(/?)\s*(p|u|del|mt|mf|uf|strike|dstrike|br)\s*/?>", re.IGNORECASE)
-_INSERTED = {"u", "mt", "uf"}
-_STRUCK = {"del", "mf", "strike", "dstrike"}
+_TOKEN = re.compile(
+    r"<\s*(/?)\s*(p|u|del|mt|mf|uf|strike|dstrike|br|fn|field)\s*/?>", re.IGNORECASE
+)
 
 
 @dataclass
@@ -59,6 +63,7 @@ class Table:
 class Description:
     blocks: list[str | Table]
     running_header: list[str] = field(default_factory=list)
+    footnotes: dict[str, str] = field(default_factory=dict)
 
 
 def activity(number: str, title: str, **cells: str) -> list[str]:
@@ -168,9 +173,65 @@ def _run(text: str, mark: str) -> OxmlElement:
     return run
 
 
+def _field_runs(instruction: str) -> list[OxmlElement]:
+    """A complex field: begin, the code (w:instrText), separate, the result ``1``, end."""
+    runs = []
+    for kind, text in (("begin", ""), ("", instruction), ("separate", ""), ("", "1"), ("end", "")):
+        run = OxmlElement("w:r")
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run.append(char)
+        else:
+            t = OxmlElement("w:instrText" if text == instruction else "w:t")
+            t.text = text
+            run.append(t)
+        runs.append(run)
+    return runs
+
+
 def _fill(paragraph: OxmlElement, runs: list[tuple[str, str]]) -> None:
     for text, mark in runs:
-        paragraph.append(_run(text, mark))
+        if mark == "fn":
+            run = OxmlElement("w:r")
+            props = OxmlElement("w:rPr")
+            align = OxmlElement("w:vertAlign")
+            align.set(qn("w:val"), "superscript")
+            props.append(align)
+            reference = OxmlElement("w:footnoteReference")
+            reference.set(qn("w:id"), text)
+            run.extend([props, reference])
+            paragraph.append(run)
+        elif mark == "field":
+            paragraph.extend(_field_runs(text))
+        else:
+            paragraph.append(_run(text, mark))
+
+
+_FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _add_footnotes(document: docx.document.Document, notes: dict[str, str]) -> None:
+    """A footnotes part (separators and the notes) related to the main document part."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    body = "".join(
+        f'<w:footnote w:id="{n}"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+        f'<w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {html.escape(text)}</w:t></w:r>'
+        f"</w:p></w:footnote>"
+        for n, text in notes.items()
+    )
+    xml = (
+        f'<w:footnotes xmlns:w="{_W}">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        f"{body}</w:footnotes>"
+    )
+    package = document.part.package
+    part = Part(PackURI("/word/footnotes.xml"), _FOOTNOTES_TYPE, xml.encode(), package)
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
 
 
 def write_docx(description: Description, path: Path) -> Path:
@@ -196,6 +257,8 @@ def write_docx(description: Description, path: Path) -> Path:
                 for i, runs in enumerate(paragraphs):
                     target = first if i == 0 else cell.add_paragraph()._p
                     _fill(target, runs)
+    if description.footnotes:
+        _add_footnotes(document, description.footnotes)
     if description.running_header:
         header = document.sections[0].header
         header.is_linked_to_previous = False

@@ -186,3 +186,23 @@ def test_markdown_fills_previous_only_where_it_marks() -> None:
         == title.text
         == "Endorse Develop the WCO Data Model major version 4.0.0"
     )
+
+
+def test_word_footnotes_field_codes_and_superscript_marks(tmp_path: Path) -> None:
+    header = [*HEADER]
+    header[3] = "Activities<fn>2</fn>"
+    rows = [Row(activity("1.", "Compile the <field>PAGE \\* MERGEFORMAT</field> report"))]
+    description = Description(
+        [
+            "SAMPLE COMMITTEE (SC) WORK PROGRAMME 2030-2033",
+            "I. Activities undertaken within a specific timeframe",
+            Table([Row(header), *rows]),
+        ],
+        footnotes={"2": "All activities listed will be funded.", "3": LEGEND[2:]},
+    )
+    document = read(write_docx(description, tmp_path / "notes.docx"))
+    assert document.footnotes["2"].text == "All activities listed will be funded."
+    assert document.header_marks["I"]["title"] == ("2",)
+    assert document.rows[0].cells["title"] == "Compile the 1 report"  # the result, not the code
+    programme = load_programme(tmp_path / "notes.docx")
+    assert "no-legend" not in [f.code for f in programme.flags]  # the legend is a Word footnote
