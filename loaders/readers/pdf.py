@@ -5,13 +5,15 @@ pypdfium2 (PDFium) gives every glyph with its box and baseline and every drawn s
 cut the tables into cells. Then, by general rules on the drawing, never on one file's positions:
 
 - a glyph is in the cell whose box holds its centre; a cell's glyphs are grouped into lines by
-  baseline and into paragraphs by a wider gap; a line ending in a hyphen after a letter joins the
-  next line without a space;
+  baseline, spaced where the gap between glyphs is wider than 0.15 em, and into paragraphs where
+  the gap between lines is wider than 0.6 em; a line ending in a hyphen after a letter or digit
+  joins the next line without a space;
 - a thin horizontal line across a glyph between its baseline and its top half is a strike-through
   (a deletion); one just under the baseline an underline (an insertion); colour is not used;
-- text outside the tables is read line by line; a line found at the same height on two or more
-  pages (digits aside) is page furniture (running header or footer): it is taken out of the flow
-  and offered once at the end (so the document code is still found);
+- text outside the tables is read line by line, close lines making one paragraph; a line found at
+  the same height on two or more pages (digits aside) is page furniture (running header or
+  footer), and so is a run of text drawn across a table's vertical rules: it is taken out of the
+  flow and offered once at the end (so the document code is still found);
 - a table row at the top of a page whose No. cell is empty continues the last row of the previous
   page; its first paragraph joins the last one there unless that one ended a sentence.
 
@@ -59,7 +61,6 @@ class _Line:
     baseline: float
     top: float
     bottom: float
-    x0: float
     size: float
     runs: list[Run] = field(default_factory=list)
 
@@ -92,11 +93,10 @@ def _lines(glyphs: list[Glyph], strokes: list[tuple[float, float, float]]) -> li
     members: list[list[Glyph]] = []
     for glyph in sorted(glyphs, key=lambda g: g.baseline):
         if not lines or glyph.baseline - lines[-1].baseline > 0.3 * glyph.size:
-            lines.append(_Line(glyph.baseline, glyph.top, glyph.bottom, glyph.x0, glyph.size))
+            lines.append(_Line(glyph.baseline, glyph.top, glyph.bottom, glyph.size))
             members.append([])
         line = lines[-1]
         line.top, line.bottom = min(line.top, glyph.top), max(line.bottom, glyph.bottom)
-        line.x0 = min(line.x0, glyph.x0)
         members[-1].append(glyph)
     for line, group in zip(lines, members, strict=True):
         near = [s for s in strokes if -line.size < s[2] - line.baseline < 0.5 * line.size]
@@ -117,7 +117,7 @@ def _spaced(glyphs: list[Glyph], strokes: list[tuple[float, float, float]]) -> l
 
 
 def _paragraphs(lines: list[_Line]) -> list[list[Run]]:
-    """Lines of one cell joined into paragraphs: a gap wider than a line's height starts one."""
+    """Lines of one cell joined into paragraphs: a gap wider than 0.6 em starts one."""
     paragraphs: list[list[Run]] = []
     last: _Line | None = None
     for line in lines:
@@ -141,7 +141,6 @@ def _join(paragraph: list[Run], runs: list[Run]) -> None:
 
 @dataclass
 class _TableRow:
-    page: int
     cells: list[list[list[Run]]]  # cells of paragraphs of runs
 
     def markup(self) -> list[str]:
@@ -153,7 +152,7 @@ def _page_items(page: Page) -> tuple[list[tuple[float, _Line | _TableRow]], list
     items: list[tuple[float, _Line | _TableRow]] = []
     for row in page.rows:
         cells = [_paragraphs(_lines(cell.glyphs, page.strokes)) for cell in row.cells]
-        items.append((row.top, _TableRow(page.number, cells)))
+        items.append((row.top, _TableRow(cells)))
     lines = [ln for ln in _lines(page.loose, page.strokes) if ln.text.strip()]
     return items, lines
 
@@ -198,6 +197,86 @@ def _open(path: Path) -> Any:
         ) from None
 
 
+def _flow(
+    pages_items: list[list[tuple[float, _Line | _TableRow]]], pages_lines: list[list[_Line]]
+) -> tuple[list[_Line | _TableRow], list[str]]:
+    """The document's lines and table rows in reading order, page furniture taken out (and
+    returned once each), rows split by a page break merged."""
+    furniture = _furniture(pages_lines) if len(pages_lines) > 1 else set()
+    pending: list[_Line | _TableRow] = []
+    furniture_text: list[str] = []
+    last_row: _TableRow | None = None
+    for p, (items, loose) in enumerate(zip(pages_items, pages_lines, strict=True)):
+        flow: list[tuple[float, _Line | _TableRow]] = list(items)
+        for i, line in enumerate(loose):
+            text = current_text(line.runs).strip()
+            if (p, i) in furniture:
+                if text not in furniture_text:
+                    furniture_text.append(text)
+                continue
+            flow.append((line.top, line))
+        first_body_row = True
+        for _top, item in sorted(flow, key=lambda t: t[0]):
+            if isinstance(item, _Line):
+                pending.append(item)
+                last_row = None
+                continue
+            markup = item.markup()
+            if not any(plain(c) for c in markup):
+                continue  # a sliver between a ruling line and the end of the rules
+            if header_columns(markup) is not None:
+                pending.append(item)
+                continue
+            if first_body_row and last_row is not None and not plain(markup[0]):
+                _merge(item, last_row)  # a row split by the page break
+                first_body_row = False
+                continue
+            first_body_row = False
+            pending.append(item)
+            last_row = item
+    return pending, furniture_text
+
+
+def _blocks(
+    pending: list[_Line | _TableRow], furniture: list[str]
+) -> tuple[list[str], list[Block]]:
+    """Lines (paragraphs made of close lines, table rows) and blocks; furniture at the end."""
+    lines: list[str] = []
+    blocks: list[Block] = []
+
+    def add(text: str, cells: list[str] | None = None) -> None:
+        lines.append(text)
+        blocks.append(Block(len(lines), text, cells))
+
+    previous_line: _Line | None = None
+    paragraph: list[Run] = []
+    for entry in [*pending, None]:
+        wrapped = (
+            isinstance(entry, _Line)
+            and previous_line is not None
+            and bool(paragraph)
+            and 0 <= entry.top - previous_line.bottom <= 0.6 * entry.size
+        )
+        if wrapped and isinstance(entry, _Line):
+            _join(paragraph, entry.runs)  # a wrapped line of the same paragraph
+            previous_line = entry
+            continue
+        if paragraph:
+            add(cell_markup([paragraph]))
+            paragraph = []
+        previous_line = None
+        if entry is None:
+            break
+        if isinstance(entry, _Line):
+            paragraph, previous_line = list(entry.runs), entry
+        else:
+            cells = entry.markup()
+            add("| " + " | ".join(cells) + " |", cells)
+    for text in furniture:
+        add(text)
+    return lines, blocks
+
+
 def read(path: Path, progress: Progress | None = None) -> Document:
     """Read a PDF work programme (printed with its markup) into the shared row model.
 
@@ -233,69 +312,6 @@ def read(path: Path, progress: Progress | None = None) -> Document:
             "expected a PDF with a text layer, got a scanned (image-only) PDF; "
             "run OCR on it or supply the .docx",
         )
-    furniture = _furniture(pages_lines) if len(pages_lines) > 1 else set()
-    lines: list[str] = []
-    blocks: list[Block] = []
-
-    def add(text: str, cells: list[str] | None = None) -> None:
-        lines.append(text)
-        blocks.append(Block(len(lines), text, cells))
-
-    pending: list[_Line | _TableRow] = []
-    furniture_text: list[str] = []
-    last_row: _TableRow | None = None
-    for p, (items, loose) in enumerate(zip(pages_items, pages_lines, strict=True)):
-        flow: list[tuple[float, _Line | _TableRow]] = list(items)
-        for i, line in enumerate(loose):
-            text = current_text(line.runs).strip()
-            if (p, i) in furniture:
-                if text not in furniture_text:
-                    furniture_text.append(text)
-                continue
-            flow.append((line.top, line))
-        first_body_row = True
-        for _top, item in sorted(flow, key=lambda t: t[0]):
-            if isinstance(item, _Line):
-                pending.append(item)
-                last_row = None
-                continue
-            markup = item.markup()
-            if not any(plain(c) for c in markup):
-                continue  # a sliver between a ruling line and the end of the rules
-            if header_columns(markup) is not None:
-                pending.append(item)
-                continue
-            if first_body_row and last_row is not None and not plain(markup[0]):
-                _merge(item, last_row)  # a row split by the page break
-                first_body_row = False
-                continue
-            first_body_row = False
-            pending.append(item)
-            last_row = item
-    previous_line: _Line | None = None
-    paragraph: list[Run] = []
-    for entry in [*pending, None]:
-        wrapped = (
-            isinstance(entry, _Line)
-            and previous_line is not None
-            and bool(paragraph)
-            and 0 <= entry.top - previous_line.bottom <= 0.6 * entry.size
-        )
-        if wrapped and isinstance(entry, _Line):
-            _join(paragraph, entry.runs)  # a wrapped line of the same paragraph
-            previous_line = entry
-            continue
-        if paragraph:
-            add(cell_markup([paragraph]))
-            paragraph = []
-        previous_line = None
-        if entry is None:
-            break
-        if isinstance(entry, _Line):
-            paragraph, previous_line = list(entry.runs), entry
-        else:
-            cells = entry.markup()
-            add("| " + " | ".join(cells) + " |", cells)
-    for text in furniture_text:
-        add(text)
+    pending, furniture = _flow(pages_items, pages_lines)
+    lines, blocks = _blocks(pending, furniture)
     return assemble(str(path), lines, blocks, hashlib.sha256(data).hexdigest())
