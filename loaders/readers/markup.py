@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from itertools import groupby
 from typing import Literal
 
 Kind = Literal["", "ins", "del"]
@@ -22,14 +23,10 @@ def _escape(text: str) -> str:
 def paragraph_markup(runs: Iterable[Run]) -> str:
     """One paragraph's runs as markup: adjacent runs of a kind merged, inserted text in ``<u>``,
     deleted text in ``<del>``; entities and ``|`` escaped."""
-    merged: list[tuple[str, Kind]] = []
-    for text, kind in runs:
-        if not text:
-            continue
-        if merged and merged[-1][1] == kind:
-            merged[-1] = (merged[-1][0] + text, kind)
-        else:
-            merged.append((text, kind))
+    merged = [
+        ("".join(text for text, _ in group), kind)
+        for kind, group in groupby((r for r in runs if r[0]), key=lambda r: r[1])
+    ]
     out = []
     for text, kind in merged:
         if kind and not text.strip():

@@ -133,8 +133,12 @@ def _paragraphs(lines: list[_Line]) -> list[list[Run]]:
 
 def _join(paragraph: list[Run], runs: list[Run]) -> None:
     """Append a line (or a continued paragraph) to a paragraph, across a wrap or hyphen."""
-    text = "".join(t for t, _ in paragraph).rstrip()
-    if not _HYPHEN_END.search(text):
+    tail = ""
+    for text, _kind in reversed(paragraph):  # the last two visible characters are enough
+        tail = text + tail
+        if len(tail.rstrip()) >= 2:
+            break
+    if not _HYPHEN_END.search(tail.rstrip()):
         paragraph.append((" ", ""))
     paragraph.extend(runs)
 

@@ -79,14 +79,16 @@ def _glyphs(page: Any, height: float) -> list[Glyph]:
         raw = textpage.raw
         box = pdfium_c.FS_RECTF()
         x, y = ctypes.c_double(), ctypes.c_double()
+        loose_box, origin = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
+        x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
         glyphs = []
-        for index in range(min(count, len(text))):
-            char = _HYPHENS.get(text[index], text[index])
+        for index, char in enumerate(text[:count]):
+            char = _HYPHENS.get(char, char)
             if char.isspace() or not char.isprintable():
                 continue  # spaces are read from the gaps between glyphs
-            if not pdfium_c.FPDFText_GetLooseCharBox(raw, index, box):
+            if not loose_box(raw, index, box):
                 continue
-            pdfium_c.FPDFText_GetCharOrigin(raw, index, x, y)
+            origin(raw, index, x_ref, y_ref)
             # the loose box spans the font's ascent to descent: about 1.15 em in common fonts
             size = (box.top - box.bottom) / 1.15
             glyphs.append(
@@ -140,13 +142,16 @@ def _rows(rules: list[Segment], vertical: list[Segment]) -> list[TableRow]:
 def _across_rules(glyphs: list[Glyph], vertical: list[Segment]) -> list[Glyph]:
     """Glyphs of text runs (words less than half an em apart on one baseline) that cross a
     vertical rule: no cell's text does, so they are drawn over the table (a running header)."""
+    rules = sorted(vertical)
+    xs = [v[0] for v in rules]
     crossing: list[Glyph] = []
     run: list[Glyph] = []
 
     def close() -> None:
         if len(run) > 1:
             x0, x1, base = run[0].x0, run[-1].x1, run[0].baseline
-            if any(x0 < v[0] < x1 and v[1] <= base <= v[2] for v in vertical):
+            inside = rules[bisect_right(xs, x0) : bisect_left(xs, x1)]
+            if any(v[1] <= base <= v[2] for v in inside):
                 crossing.extend(run)
         run.clear()
 
@@ -174,24 +179,21 @@ def read_page(page: Any, number: int) -> Page:
     for line in horizontal:
         (rules if _is_rule(line, vertical) else strokes).append(line)
     rows = _rows(rules, vertical)
-    tops = [r.top for r in rows]
     loose = _across_rules(glyphs, vertical)
     crossing = {id(g) for g in loose}
-    for glyph in glyphs:
-        if id(glyph) in crossing:
-            continue
-        middle = (glyph.top + glyph.bottom) / 2
-        placed = False
-        for row in rows[max(0, bisect_left(tops, middle) - 1) : bisect_right(tops, middle)]:
-            if not row.top <= middle <= row.bottom:
+    placed: set[int] = set(crossing)
+    by_middle = sorted(glyphs, key=lambda g: g.top + g.bottom)
+    middles = [(g.top + g.bottom) / 2 for g in by_middle]
+    for row in rows:  # rows do not overlap: each glyph falls in one row band at most
+        lefts = [cell.x0 for cell in row.cells]
+        start, end = bisect_left(middles, row.top), bisect_right(middles, row.bottom)
+        for glyph in by_middle[start:end]:
+            if id(glyph) in placed:
                 continue
             centre = (glyph.x0 + glyph.x1) / 2
-            for cell in row.cells:
-                if cell.x0 <= centre <= cell.x1:
-                    cell.glyphs.append(glyph)
-                    placed = True
-                    break
-            break
-        if not placed:
-            loose.append(glyph)
+            at = bisect_right(lefts, centre) - 1
+            if at >= 0 and centre <= row.cells[at].x1:
+                row.cells[at].glyphs.append(glyph)
+                placed.add(id(glyph))
+    loose.extend(g for g in glyphs if id(g) not in placed)
     return Page(number, height, rows, loose, strokes)
