@@ -150,3 +150,10 @@ def test_seed_as_docx_and_pdf_gives_the_markdown_table(tmp_path: Path) -> None:
     assert sum(1 for r in markdown if "'deleted'" in r) == 3 and len(markdown) == 97
     assert _table(docx) == markdown
     assert _table(pdf, hyphen_spaces=True) == _table(SEED, hyphen_spaces=True)
+
+
+def test_unruled_table_is_refused_in_one_line(tmp_path: Path) -> None:
+    page = to_html(REVISED).replace("border: 0.75pt solid #000;", "border: none;")
+    pdf = print_pdf(page, tmp_path / "unruled.pdf")
+    with pytest.raises(SourceFormatError, match=r"unruled\.pdf: expected activity tables"):
+        read(pdf)

@@ -65,7 +65,10 @@ def _check_format(fmt: str, allowed: tuple[str, ...] | list[str]) -> None:
 def build(
     sources: Annotated[
         list[Path] | None,
-        typer.Argument(help="Work-programme documents (default: the bundled sources)."),
+        typer.Argument(
+            help="Work-programme documents (.md, .docx or .pdf) and news items (.txt); "
+            "default: the bundled sources."
+        ),
     ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress lines (shown on a terminal).")
