@@ -29,8 +29,10 @@ from pathlib import Path
 
 import docx
 import docx.document
+from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
 
 from wcokg.loaders.readers.markdown import split_cells
 
@@ -47,10 +49,13 @@ _TOKEN = re.compile(
 
 @dataclass
 class Row:
-    """A table row: its cells in markup and, for a whole row inserted or deleted, ``ins``/``del``."""
+    """A table row: its cells in markup and, for a whole row inserted or deleted, ``ins``/``del``
+    (in Word a ``w:trPr`` mark; with `runs_too` its runs are marked as well, as Word does when
+    the row's text was typed with tracking on)."""
 
     cells: list[str]
     kind: str = ""
+    runs_too: bool = False
 
 
 @dataclass
@@ -237,6 +242,11 @@ def _add_footnotes(document: docx.document.Document, notes: dict[str, str]) -> N
 def write_docx(description: Description, path: Path) -> Path:
     """Write the description as a .docx with tracked changes (python-docx + its lxml tree)."""
     document = docx.Document()
+    section = document.sections[0]  # A4 landscape, small type: twelve columns fit
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin = section.right_margin = Mm(12)
+    document.styles["Normal"].font.size = Pt(7)
     body = document.element.body
     for block in description.blocks:
         if isinstance(block, str):
@@ -246,6 +256,7 @@ def write_docx(description: Description, path: Path) -> Path:
             continue
         width = max(len(r.cells) for r in block.rows)
         table = document.add_table(rows=0, cols=width)
+        table.style = "Table Grid"  # ruled, as the template is
         for row in block.rows:
             cells = table.add_row().cells
             tr = cells[0]._tc.getparent()
@@ -254,6 +265,9 @@ def write_docx(description: Description, path: Path) -> Path:
             for cell, text in zip(cells, row.cells, strict=False):
                 paragraphs = parse_markup(text)
                 first = cell.paragraphs[0]._p
+                if row.kind and row.runs_too:
+                    mark = "u" if row.kind == "ins" else "del"
+                    paragraphs = [[(t, m or mark) for t, m in runs] for runs in paragraphs]
                 for i, runs in enumerate(paragraphs):
                     target = first if i == 0 else cell.add_paragraph()._p
                     _fill(target, runs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import zlib
 from pathlib import Path
 
@@ -157,3 +158,62 @@ def test_unruled_table_is_refused_in_one_line(tmp_path: Path) -> None:
     pdf = print_pdf(page, tmp_path / "unruled.pdf")
     with pytest.raises(SourceFormatError, match=r"unruled\.pdf: expected activity tables"):
         read(pdf)
+
+
+# -- another producer: LibreOffice ---------------------------------------------------------
+
+
+def _soffice(source: Path, target: str) -> Path:
+    """Convert with headless LibreOffice (its own profile in the source's folder)."""
+    profile = (source.parent / "lo-profile").as_uri()
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(source.parent),
+            str(source),
+        ],  # fmt: skip
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return source.with_suffix("." + target.split(":")[0])
+
+
+LIBREOFFICE = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+
+
+@LIBREOFFICE
+def test_word_file_written_by_libreoffice(tmp_path: Path) -> None:
+    """LibreOffice saves the HTML's <ins>/<del> as character styles that underline and strike:
+    revisions accepted into formatting, through styles."""
+    page = tmp_path / "revised.html"
+    page.write_text(to_html(REVISED), encoding="utf-8")
+    acts = by_id(_soffice(page, "docx:MS Word 2007 XML"))
+    assert acts["I-2"].title == "Endorse the guidance"
+    assert acts["I-2"].cells["title"].previous_text == "Develop the guidance"
+    assert (acts["I-2"].revision, acts["I-2"].previous_number) == ("renumbered", 3)
+    assert acts["I-5"].kpi == "Plan adopted"
+
+
+@LIBREOFFICE
+def test_pdf_printed_by_libreoffice_with_change_bars(tmp_path: Path) -> None:
+    """A second PDF producer: LibreOffice prints the tracked changes of the Word file with
+    strike-through, underline and change bars in the margin beside the table."""
+    rows = [
+        *REVISED.blocks[2].rows[:3],  # header, row 1 and the struck row
+        Row(REVISED.blocks[2].rows[3].cells),
+        Row(activity("3.", "Inserted activity"), kind="ins", runs_too=True),
+    ]
+    description = sample(rows[1:])
+    docx_file = write_docx(description, tmp_path / "tracked.docx")
+    acts = by_id(_soffice(docx_file, "pdf"))
+    assert list(acts) == ["I-1", "I-2-deleted", "I-2", "I-3"]
+    assert acts["I-2"].title == "Endorse the guidance"
+    assert acts["I-2"].cells["title"].previous_text == "Develop the guidance"
+    assert acts["I-2"].cells["team_resources"].previous_text.startswith("Three officers")
+    assert acts["I-3"].revision == "inserted"

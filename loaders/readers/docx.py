@@ -8,7 +8,8 @@ insertions and deletions out:
   runs deletions;
 - a table row whose ``w:trPr`` holds ``w:ins`` or ``w:del`` was inserted or deleted whole;
 - in a document whose revisions were accepted into formatting, struck text (``w:strike``,
-  ``w:dstrike``) is a deletion and underlined text (``w:u``) an insertion.
+  ``w:dstrike``) is a deletion and underlined text (``w:u``) an insertion, whether the run is
+  formatted directly or through a character style (as LibreOffice writes them).
 
 Body paragraphs and table rows become blocks in document order (block n is `Document.lines[n-1]`,
 so a row's "lines" are its block numbers); footnotes (``¹ text``) and the first section's running
@@ -42,8 +43,50 @@ def _on(element: Any) -> bool:
     return element is not None and element.get(f"{W}val", "true").lower() not in _OFF
 
 
-def _run_kind(run: Any, stop: Any, row_kind: Kind) -> Kind:
-    """What the revision did to a run: from its ancestors up to `stop`, its row, its formatting."""
+def _formatting(props: Any) -> Kind | None:
+    """The revision a run-properties element's formatting stands for: strike-through a deletion,
+    underline an insertion, None when it says nothing."""
+    if props is None:
+        return None
+    strike = [props.find(f"{W}strike"), props.find(f"{W}dstrike")]
+    if any(_on(e) for e in strike):
+        return "del"
+    underline = props.find(f"{W}u")
+    if _on(underline):
+        return "ins"
+    if underline is not None or any(e is not None for e in strike):
+        return ""  # switched off explicitly
+    return None
+
+
+def character_styles(document: Any) -> dict[str, Kind]:
+    """Character styles whose formatting (own or inherited through w:basedOn) strikes or
+    underlines text: style id -> "del" or "ins" (LibreOffice writes accepted revisions so)."""
+    styles = {
+        s.get(f"{W}styleId"): s
+        for s in document.styles.element.iter(f"{W}style")
+        if s.get(f"{W}type") == "character"
+    }
+    resolved: dict[str, Kind | None] = {}
+
+    def kind_of(style_id: str, depth: int = 0) -> Kind | None:
+        if style_id in resolved or style_id not in styles or depth > 20:
+            return resolved.get(style_id)
+        style = styles[style_id]
+        own = _formatting(style.find(f"{W}rPr"))
+        based = style.find(f"{W}basedOn")
+        if own is None and based is not None:
+            own = kind_of(based.get(f"{W}val", ""), depth + 1)
+        resolved[style_id] = own
+        return own
+
+    found = {style_id: kind_of(style_id) for style_id in styles}
+    return {k: v for k, v in found.items() if v}
+
+
+def _run_kind(run: Any, stop: Any, row_kind: Kind, styles: dict[str, Kind]) -> Kind:
+    """What the revision did to a run: from its ancestors up to `stop`, its row, its formatting
+    (direct, or through its character style)."""
     if row_kind == "del":
         return "del"
     kind: Kind = row_kind
@@ -55,12 +98,13 @@ def _run_kind(run: Any, stop: Any, row_kind: Kind) -> Kind:
             kind = "ins"
         node = node.getparent()
     props = run.find(f"{W}rPr")
-    if props is not None:
-        if _on(props.find(f"{W}strike")) or _on(props.find(f"{W}dstrike")):
-            return "del"
-        if _on(props.find(f"{W}u")):
-            kind = "ins"
-    return kind
+    formatting = _formatting(props)
+    if formatting is None and props is not None:
+        style = props.find(f"{W}rStyle")
+        formatting = styles.get(style.get(f"{W}val", "")) if style is not None else None
+    if formatting == "del":
+        return "del"
+    return "ins" if formatting == "ins" else kind
 
 
 def _run_text(run: Any) -> str:
@@ -84,7 +128,7 @@ def _run_text(run: Any) -> str:
     return "".join(parts)
 
 
-def _runs(paragraph: Any, row_kind: Kind = "") -> list[Run]:
+def _runs(paragraph: Any, styles: dict[str, Kind], row_kind: Kind = "") -> list[Run]:
     """The marked runs of one ``w:p``, in order (text boxes and fallbacks left out)."""
     runs: list[Run] = []
     for run in paragraph.iter(f"{W}r"):
@@ -95,7 +139,7 @@ def _runs(paragraph: Any, row_kind: Kind = "") -> list[Run]:
                 break
             node = node.getparent()
         if not skip:
-            runs.append((_run_text(run), _run_kind(run, paragraph, row_kind)))
+            runs.append((_run_text(run), _run_kind(run, paragraph, row_kind, styles)))
     return runs
 
 
@@ -108,14 +152,14 @@ def _row_kind(row: Any) -> Kind:
     return "ins" if props.find(f"{W}ins") is not None else ""
 
 
-def _row_cells(row: Any) -> list[str]:
+def _row_cells(row: Any, styles: dict[str, Kind]) -> list[str]:
     """A ``w:tr``'s cells as markup; a cell spanning n grid columns is followed by n-1 empty ones."""
     kind = _row_kind(row)
     cells: list[str] = []
     for cell in row.iter(f"{W}tc"):
         if cell.getparent() is not row and cell.getparent().tag != f"{W}sdtContent":
             continue  # a cell of a nested table belongs to its own row
-        paragraphs = [_runs(p, kind) for p in cell.iter(f"{W}p")]
+        paragraphs = [_runs(p, styles, kind) for p in cell.iter(f"{W}p")]
         cells.append(cell_markup(paragraphs))
         span = cell.find(f"{W}tcPr/{W}gridSpan")
         cells.extend([""] * (int(span.get(f"{W}val", "1")) - 1 if span is not None else 0))
@@ -149,7 +193,7 @@ def _open(path: Path) -> Any:
         ) from None
 
 
-def _footnotes(document: Any) -> list[str]:
+def _footnotes(document: Any, styles: dict[str, Kind]) -> list[str]:
     """The footnotes' text as the template prints them (``¹ text``), separators left out."""
     for rel in document.part.rels.values():
         if rel.reltype != _FOOTNOTES_REL:
@@ -161,7 +205,9 @@ def _footnotes(document: Any) -> list[str]:
         for note in root.iter(f"{W}footnote"):
             if note.get(f"{W}type") in ("separator", "continuationSeparator"):
                 continue
-            text = " ".join(current_text(_runs(p)).strip() for p in note.iter(f"{W}p")).strip()
+            text = " ".join(
+                current_text(_runs(p, styles)).strip() for p in note.iter(f"{W}p")
+            ).strip()
             mark = note.get(f"{W}id", "").translate(SUPERSCRIPT)
             if text:
                 notes.append(text if text.startswith(mark) else f"{mark} {text}")
@@ -169,13 +215,13 @@ def _footnotes(document: Any) -> list[str]:
     return []
 
 
-def _running_header(document: Any) -> list[str]:
+def _running_header(document: Any, styles: dict[str, Kind]) -> list[str]:
     """The first section's header paragraphs (document code, title), when it has a header."""
     sections = document.sections
     if not len(sections) or sections[0].header.is_linked_to_previous:
         return []
     header = sections[0].header._element
-    return [t for t in (current_text(_runs(p)).strip() for p in header.iter(f"{W}p")) if t]
+    return [t for t in (current_text(_runs(p, styles)).strip() for p in header.iter(f"{W}p")) if t]
 
 
 def read(path: Path) -> Document:
@@ -195,15 +241,16 @@ def read(path: Path) -> Document:
         blocks.append(Block(len(lines), text, cells))
 
     try:
+        styles = character_styles(document)
         for item in _body_items(document.element.body):
             if item.tag == f"{W}p":
-                add(current_text(_runs(item)))
+                add(current_text(_runs(item, styles)))
                 continue
             for row in item.iter(f"{W}tr"):
                 if row.getparent() is item:
-                    cells = _row_cells(row)
+                    cells = _row_cells(row, styles)
                     add("| " + " | ".join(cells) + " |", cells)
-        for text in _footnotes(document) + _running_header(document):
+        for text in _footnotes(document, styles) + _running_header(document, styles):
             add(text)
     except (ValueError, KeyError) as error:
         raise SourceFormatError(

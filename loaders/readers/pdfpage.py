@@ -116,6 +116,20 @@ def _shapes(page: Any, height: float) -> tuple[list[Segment], list[Segment]]:
     return horizontal, vertical
 
 
+def _joined(vertical: list[Segment], horizontal: list[Segment]) -> list[Segment]:
+    """Vertical lines that a horizontal line meets: a table's rules (a change bar in the margin
+    meets none)."""
+    by_y = sorted(horizontal, key=lambda h: h[2])
+    ys = [h[2] for h in by_y]
+    kept = []
+    for v in vertical:
+        x, top, bottom = v
+        near = by_y[bisect_left(ys, top - _TOUCH) : bisect_right(ys, bottom + _TOUCH)]
+        if any(h[0] - _TOUCH <= x <= h[1] + _TOUCH for h in near):
+            kept.append(v)
+    return kept
+
+
 def _is_rule(line: Segment, vertical: list[Segment]) -> bool:
     """A horizontal line is a ruling line when both its ends meet vertical rules."""
     x0, x1, y = line
@@ -124,14 +138,17 @@ def _is_rule(line: Segment, vertical: list[Segment]) -> bool:
 
 
 def _rows(rules: list[Segment], vertical: list[Segment]) -> list[TableRow]:
-    """Table rows: bands between successive horizontal rules (and the ends of the vertical rules,
-    where a page break cut a row) that two or more vertical rules cross; cells between them."""
-    ys = _cluster([r[2] for r in rules] + [v[1] for v in vertical] + [v[2] for v in vertical])
+    """Table rows: bands between successive horizontal rules (and the first and last ends of the
+    vertical rules, where a page break cut a row) that two or more vertical rules cross; cells
+    between them (rules closer than 3 pt, e.g. a change bar beside a border, count as one)."""
+    ends = [min(v[1] for v in vertical), max(v[2] for v in vertical)] if vertical else []
+    ys = _cluster([r[2] for r in rules] + ends)
     rows = []
     for top, bottom in zip(ys, ys[1:], strict=False):
         if bottom - top < _MIN_ROW:
             continue
-        xs = _cluster([v[0] for v in vertical if v[1] <= top + _TOUCH and v[2] >= bottom - _TOUCH])
+        crossing = [v[0] for v in vertical if v[1] <= top + _TOUCH and v[2] >= bottom - _TOUCH]
+        xs = _cluster(crossing, tolerance=_MIN_ROW)  # no cell is narrower than a row is low
         if len(xs) >= 2:
             rows.append(
                 TableRow(top, bottom, [Cell(a, b) for a, b in zip(xs, xs[1:], strict=False)])
@@ -174,6 +191,7 @@ def read_page(page: Any, number: int) -> Page:
     height = page.get_height()
     glyphs = _glyphs(page, height)
     horizontal, vertical = _shapes(page, height)
+    vertical = _joined(vertical, horizontal)
     rules: list[Segment] = []
     strokes: list[Segment] = []
     for line in horizontal:
