@@ -9,6 +9,7 @@ Target (issue 14): under 2 s each for .docx and .pdf.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -34,6 +35,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     lines = []
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         description = from_markdown(SEED.read_text(encoding="utf-8"))
         files = {
@@ -62,7 +64,8 @@ def main() -> None:
     section = (
         "## Reading the seed per format (`read(path)`, reader only)\n\n"
         + "\n".join(lines)
-        + f"\n- machine: {machine()} (shared with other engineers' jobs while measured)\n"
+        + f"\n- machine: {machine()}, shared with other engineers' jobs while measured "
+        f"(load average {load:.1f} at the start)\n"
         f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}, commit {commit()}\n"
         "- command: `.venv/bin/python benchmarks/read_formats.py`"
     )
