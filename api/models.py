@@ -118,6 +118,11 @@ class Activity(ActivitySummary):
     outcomes: list[OutcomeRef] = Field(default_factory=list)
     flags: list[Flag] = Field(default_factory=list)
     provenance: Provenance
+    previous: dict[str, str] = Field(
+        default_factory=dict,
+        description="Text before the document's tracked revision, for exactly the columns the "
+        "revision changed (column key -> previous text; number: the previous number)",
+    )
 
 
 class ActivityPage(BaseModel):

@@ -136,7 +136,9 @@ def _blank_parens(text: str) -> str:
 # 1. clean_cell
 # --------------------------------------------------------------------------------------------
 
-_CELL_TAG = re.compile(r"<\s*(/?)\s*(p|u|br)\b[^<>]*>", re.IGNORECASE)
+_CELL_TAG = re.compile(r"<\s*(/?)\s*(p|u|ins|del|s|strike|br)\b[^<>]*>", re.IGNORECASE)
+_INSERT_TAGS = {"u", "ins"}
+_DELETE_TAGS = {"del", "s", "strike"}
 _SUPERSCRIPT_DIGITS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
 _SUPERSCRIPT_TO_ASCII = str.maketrans(_SUPERSCRIPT_DIGITS, "0123456789")
 _FOOTNOTE_MARK = re.compile(
@@ -160,29 +162,31 @@ def _clean_text(text: str, marks: list[str]) -> str:
 
 
 def _clean_cell(raw: str) -> Cell:
-    paragraphs: list[str] = []
+    current: list[str] = []
+    previous: list[str] = []
     marks: list[str] = []
-    buffer: list[str] = []
-    underline = 0
-    seen_underlined = False
-    seen_plain = False
+    now: list[str] = []
+    before: list[str] = []
+    depth = {"ins": 0, "del": 0}
+    seen = {"ins": False, "del": False, "plain": False}
 
     def add(segment: str) -> None:
-        nonlocal seen_underlined, seen_plain
         if not segment:
             return
-        buffer.append(segment)
+        if not depth["del"]:
+            now.append(segment)
+        if not depth["ins"]:
+            before.append(segment)
         if _clean_text(segment, []):
-            if underline:
-                seen_underlined = True
-            else:
-                seen_plain = True
+            kind = "del" if depth["del"] else "ins" if depth["ins"] else "plain"
+            seen[kind] = True
 
     def flush() -> None:
-        text = _clean_text("".join(buffer), marks)
-        buffer.clear()
-        if text:
-            paragraphs.append(text)
+        for buffer, out in ((now, current), (before, previous)):
+            text = _clean_text("".join(buffer), marks)
+            buffer.clear()
+            if text:
+                out.append(text)
 
     pos = 0
     for m in _CELL_TAG.finditer(raw):
@@ -191,17 +195,21 @@ def _clean_cell(raw: str) -> Cell:
         closing, name = m.group(1) == "/", m.group(2).lower()
         if name == "p":
             flush()
-        elif name == "u":
-            underline = max(0, underline - 1) if closing else underline + 1
+        elif name in _INSERT_TAGS or name in _DELETE_TAGS:
+            kind = "ins" if name in _INSERT_TAGS else "del"
+            depth[kind] = max(0, depth[kind] - 1) if closing else depth[kind] + 1
         else:  # <br>
-            buffer.append(" ")
+            now.append(" ")
+            before.append(" ")
     add(raw[pos:])
     flush()
     return Cell(
         raw=raw,
-        paragraphs=tuple(paragraphs),
+        paragraphs=tuple(current),
         footnotes=tuple(marks),
-        inserted=seen_underlined and not seen_plain,
+        inserted=seen["ins"] and not seen["plain"] and not seen["del"],
+        previous=tuple(previous),
+        deleted=seen["del"] and not seen["plain"] and not seen["ins"],
     )
 
 
@@ -209,8 +217,9 @@ def clean_cell(raw: str) -> Cell:
     """Clean one verbatim table cell (text between pipes) into paragraphs and footnote marks.
 
     ``<p>`` blocks become paragraphs (loose text outside them is a paragraph of its own);
-    ``<u>`` (tracked-change insertions) is removed, with ``inserted`` True when all non-blank
-    content was underlined; ``\\|`` and HTML entities are unescaped; whitespace, NBSP included,
+    tracked insertions (``<u>``, ``<ins>``) stay in the current ``paragraphs`` and are left out of
+    the ``previous`` ones, tracked deletions (``<del>``, ``<s>``, ``<strike>``) the other way round;
+    ``inserted`` (``deleted``) is True when all non-blank content was inserted (deleted); ``\\|`` and HTML entities are unescaped; whitespace, NBSP included,
     is collapsed. Footnote marks (superscript digits, ``^a``) are removed from the text and
     listed in ``footnotes``: a run of superscript digits is ONE mark (``"³⁴"`` -> ``"34"``), and
     the caller, which knows the document's footnotes, decides whether it means 3 and 4.

@@ -1,14 +1,24 @@
-"""Read a work-programme document: sections, footnotes, and table rows without page furniture.
+"""The shared row model of a work-programme document, and the rules that turn a reader's blocks
+into sections, footnotes and activity rows.
 
-The document is a Markdown rendering of a PDF: every page repeats the running header and the
-table header, page breaks split rows (the rest of a cell comes back in a row with an empty No.
-cell), and the legend and example rows sit inside the tables. Everything here works by general
-rules on the template, never on positions in one particular file.
+Every reader (loaders/readers/{markdown,docx,pdf}.py) turns its format into a sequence of
+:class:`Block` records, one per paragraph or table row, in document order; :func:`assemble` then
+applies the template's rules, the same for every format: section headings, footnotes, the running
+header (document code, title), the table header recognised by its column names, legend and
+example rows skipped, rows split by a page break (an empty No. cell) merged into the activity they
+continue. Everything here works by general rules on the template, never on positions in one
+particular file.
+
+Cell text is a small markup shared by all readers (it is the Markdown rendering's own): ``<p>``
+paragraphs, ``<br>`` line breaks, ``<u>``/``<ins>`` tracked insertions, ``<del>``/``<s>`` tracked
+deletions, HTML entities and ``\\|`` escaped; loaders/cells.py reads it into current and previous
+text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from wcokg.errors import SourceFormatError
@@ -38,15 +48,15 @@ _SECTION_RE = re.compile(
 )
 _FOOTNOTE_RE = re.compile(rf"^\s*([{SUPERSCRIPTS}]+|\^[a-z])\s+(\S.*)$")
 _HEADER_MARK_RE = re.compile(rf"\s*(?:[{SUPERSCRIPTS}]+|\^[a-z0-9]+)\s*")
-_SEPARATOR_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*$")
-_CELL_SPLIT_RE = re.compile(r"(?<!\\)\|")
 _EXAMPLE_RE = re.compile(r"\bexample\b", re.IGNORECASE)
 _TAG_RE = re.compile(r"</?(?:p|u|s|del|ins|br)\s*/?>", re.IGNORECASE)
 
 
 @dataclass
 class Document:
-    """What the table reader found: title lines, sections, footnotes and the activity rows."""
+    """What a reader found: the document's lines (or blocks), title, sections, footnotes and the
+    activity rows; `sha256` is the digest of the source as read (the file's bytes; for Markdown,
+    of its decoded text in UTF-8)."""
 
     path: str
     lines: list[str]
@@ -56,17 +66,8 @@ class Document:
     footnotes: dict[str, Footnote]
     header_marks: dict[str, dict[str, tuple[str, ...]]]
     rows: list[Row]
+    sha256: str
     skipped: list[tuple[int, str]] = field(default_factory=list)
-
-
-def split_cells(line: str) -> list[str]:
-    """Cells of one Markdown table line, verbatim but for the outer whitespace."""
-    body = line.strip()
-    if body.startswith("|"):
-        body = body[1:]
-    if body.endswith("|") and not body.endswith("\\|"):
-        body = body[:-1]
-    return [c.strip() for c in _CELL_SPLIT_RE.split(body)]
 
 
 def plain(text: str) -> str:
@@ -99,15 +100,24 @@ def _is_legend(cells: dict[str, str]) -> bool:
     return bool(texts) and sum(t.endswith("?") or "?" in t for t in texts) >= len(texts) / 2
 
 
-def read_document(path: str, text: str) -> Document:
-    """Parse the document text into sections, footnotes and rows; raise SourceFormatError if the
-    text is not a work programme in the expected template."""
-    if "\x00" in text:
-        raise SourceFormatError(path, "expected a text (Markdown) work programme, got binary data")
-    lines = text.splitlines()
-    if not any(line.strip() for line in lines):
-        raise SourceFormatError(path, "expected a work programme, got an empty file")
+@dataclass(frozen=True)
+class Block:
+    """One paragraph or table row of a document, as a reader found it.
 
+    `index` is the block's 1-based position in `Document.lines` (a Markdown line number; the n-th
+    paragraph or table row of a Word or PDF file); `cells` holds a table row's cells in cell markup,
+    None for a paragraph; `text` is the paragraph (markup allowed) or the row's line.
+    """
+
+    index: int
+    text: str
+    cells: list[str] | None = None
+
+
+def assemble(path: str, lines: list[str], blocks: Iterable[Block], sha256: str) -> Document:
+    """Apply the template's rules to a reader's blocks; raise SourceFormatError if they are not a
+    work programme in the expected template (no section heading, no activity table, an empty
+    section, a row with a different number of cells than its header)."""
     sections: list[Section] = []
     footnotes: dict[str, Footnote] = {}
     header_marks: dict[str, dict[str, tuple[str, ...]]] = {}
@@ -118,9 +128,9 @@ def read_document(path: str, text: str) -> Document:
     current: Section | None = None
     columns: list[str] | None = None
 
-    for index, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if not stripped.startswith("|"):
+    for block in blocks:
+        index, stripped = block.index, block.text.strip()
+        if block.cells is None:
             if not stripped:
                 continue
             heading = _SECTION_RE.search(stripped)
@@ -144,9 +154,7 @@ def read_document(path: str, text: str) -> Document:
                 title = plain(stripped).strip("* ")
             continue
 
-        if _SEPARATOR_RE.match(stripped):
-            continue
-        cells = split_cells(stripped)
+        cells = block.cells
         header = header_columns(cells)
         if header is not None:
             columns, marks = header
@@ -176,11 +184,11 @@ def read_document(path: str, text: str) -> Document:
                 skipped.append((index, "legend row"))
                 continue
             if rows and rows[-1].section == current.key:
-                _merge_continuation(rows[-1], row_cells, index, line)
+                _merge_continuation(rows[-1], row_cells, index, block.text)
             else:
                 skipped.append((index, "row without a number and no activity to continue"))
             continue
-        rows.append(Row(current.key, row_cells, index, index, [line], []))
+        rows.append(Row(current.key, row_cells, index, index, [block.text], []))
 
     if not sections:
         raise SourceFormatError(
@@ -206,6 +214,7 @@ def read_document(path: str, text: str) -> Document:
         footnotes=footnotes,
         header_marks=header_marks,
         rows=rows,
+        sha256=sha256,
         skipped=skipped,
     )
 

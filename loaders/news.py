@@ -35,7 +35,7 @@ from wcokg.loaders.lexicon import Lexicon, fold
 from wcokg.loaders.linking import Catalogue, Similarity, norm, sentences
 from wcokg.loaders.meetings import MONTHS, MeetingIndex, MentionFinder
 from wcokg.loaders.newsdates import MeetingDates, date_spans, meeting_dates
-from wcokg.loaders.programme import read_text
+from wcokg.loaders.readers.markdown import read_text
 from wcokg.loaders.records import (
     Activity,
     CandidateInstrument,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
-from wcokg.errors import SourceFormatError
 from wcokg.loaders import cells as c
-from wcokg.loaders.document import Document, read_document
+from wcokg.loaders import readers
+from wcokg.loaders.document import Document
 from wcokg.loaders.lexicon import Lexicon
 from wcokg.loaders.numbering import number_section
 from wcokg.loaders.records import Activity, Flag, Programme, Row
@@ -17,36 +17,15 @@ from wcokg.namespaces import slug
 
 _LEGEND_CODE_RE = re.compile(r"\*\*\s*([A-Z]{2,4}\d{1,2})\s*\*\*")
 _YEARS_RE = re.compile(r"((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)")
-_TEXT_ENCODINGS = ("utf-8-sig", "utf-16")
 
 
-def read_text(path: Path) -> str:
-    """The text of a source file, or a SourceFormatError naming it and what was expected."""
-    if not path.exists():
-        raise SourceFormatError(str(path), "file not found (expected a work-programme document)")
-    if path.is_dir():
-        raise SourceFormatError(str(path), "is a folder (expected a work-programme document)")
-    data = path.read_bytes()
-    if not data.strip():
-        raise SourceFormatError(str(path), "expected a work programme, got an empty file")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceFormatError(
-            str(path), "expected a text (Markdown) work programme, got binary data"
-        )
-    for encoding in _TEXT_ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SourceFormatError(str(path), "expected UTF-8 text, got undecodable bytes")
-
-
-def load_programme(path: Path, reference: Reference | None = None) -> Programme:
-    """Read and normalise one work-programme document."""
-    text = read_text(path)
+def load_programme(
+    path: Path, reference: Reference | None = None, progress: readers.Progress | None = None
+) -> Programme:
+    """Read (Markdown, Word or PDF; see loaders/readers) and normalise one work-programme document;
+    `progress` hears about long reads (a PDF's pages)."""
     reference = reference or load_reference()
-    document = read_document(str(path), text)
-    return build_programme(document, text.encode("utf-8"), reference)
+    return build_programme(readers.read(path, progress), reference)
 
 
 def legend_codes(document: Document) -> tuple[str, ...]:
@@ -85,7 +64,7 @@ def programme_identity(
     return "-".join(parts), owner, start, end
 
 
-def build_programme(document: Document, data: bytes, reference: Reference) -> Programme:
+def build_programme(document: Document, reference: Reference) -> Programme:
     """Normalise every row of the document into an Activity."""
     codes = legend_codes(document)
     wp_id, owner, start, end = programme_identity(document, reference.bodies)
@@ -134,7 +113,7 @@ def build_programme(document: Document, data: bytes, reference: Reference) -> Pr
         end_year=end,
         doc_reference=document.doc_reference,
         source_path=document.path,
-        source_sha256=hashlib.sha256(data).hexdigest(),
+        source_sha256=document.sha256,
         source_lines=len(document.lines),
         sections=document.sections,
         footnotes=document.footnotes,
@@ -153,6 +132,8 @@ def _activity(
     reference: Reference,
 ) -> Activity:
     cells = {key: c.clean_cell(raw) for key, raw in row.cells.items()}
+    if revision == "deleted":  # a struck-out row is described as it was
+        cells = {k: replace(v, paragraphs=v.previous or v.paragraphs) for k, v in cells.items()}
     if revision == "unchanged" and cells["number"].inserted:
         revision, previous = "inserted", None
 

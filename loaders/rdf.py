@@ -251,6 +251,12 @@ def _activity(
         {k: cell.raw for k, cell in a.cells.items()},
         extract,
     )
+    if a.revision in ("unchanged", "renumbered"):  # inserted and struck rows changed as a whole
+        for key, cell in a.cells.items():
+            if cell.revision != "unchanged":
+                raw_cell = URIRef(f"{extract}/{slug(key)}")
+                g.add((raw_cell, WCOKG.previousText, Literal(cell.previous_text)))
+                g.add((raw_cell, WCOKG.cellRevision, Literal(cell.revision)))
 
 
 def _extract(

@@ -28,16 +28,35 @@ class Parsed(Generic[T]):
 
 @dataclass(frozen=True)
 class Cell:
-    """One table cell: the verbatim Markdown, its cleaned paragraphs and footnote references."""
+    """One table cell: its verbatim cell markup, its cleaned current paragraphs (tracked
+    deletions out, insertions in), footnote references, and the previous paragraphs (insertions
+    out, deletions in; equal to `paragraphs` when the revision left the cell alone)."""
 
     raw: str
     paragraphs: tuple[str, ...]
     footnotes: tuple[str, ...] = ()
     inserted: bool = False
+    previous: tuple[str, ...] | None = None
+    deleted: bool = False
 
     @property
     def text(self) -> str:
         return " ".join(self.paragraphs)
+
+    @property
+    def previous_text(self) -> str:
+        """The cell's text before the revision."""
+        return " ".join(self.paragraphs if self.previous is None else self.previous)
+
+    @property
+    def revision(self) -> str:
+        """What the revision did to the cell: ``unchanged``, ``inserted``, ``deleted`` (all its
+        text) or ``replaced`` (some text inserted and/or deleted)."""
+        if self.previous_text == self.text:
+            return "unchanged"
+        if self.inserted:
+            return "inserted"
+        return "deleted" if self.deleted else "replaced"
 
 
 @dataclass

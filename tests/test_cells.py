@@ -20,7 +20,7 @@ from wcokg.loaders.cells import (
     parse_timeline,
 )
 from wcokg.loaders.lexicon import Lexicon
-from wcokg.loaders.records import Allocation, BodyRef, Cell, Milestone, Parsed
+from wcokg.loaders.records import Allocation, BodyRef, Milestone, Parsed
 
 BODIES = Lexicon(
     {
@@ -92,7 +92,37 @@ def flags(parsed: Parsed[object]) -> list[tuple[str, str]]:
 def test_clean_cell(
     raw: str, paragraphs: tuple[str, ...], footnotes: tuple[str, ...], inserted: bool
 ) -> None:
-    assert clean_cell(raw) == Cell(raw, paragraphs, footnotes, inserted)
+    cell = clean_cell(raw)
+    assert (cell.raw, cell.paragraphs, cell.footnotes, cell.inserted) == (
+        raw,
+        paragraphs,
+        footnotes,
+        inserted,
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "current", "previous", "revision"),
+    [
+        ("SP1", "SP1", "SP1", "unchanged"),
+        (
+            "<u>Endorse</u> <del>Develop</del> the model",
+            "Endorse the model",
+            "Develop the model",
+            "replaced",
+        ),
+        ("Three <u>two</u> officers", "Three two officers", "Three officers", "replaced"),
+        ("<s>Old row</s>", "", "Old row", "deleted"),
+        ("<ins>New row</ins>", "New row", "", "inserted"),
+        ("<p>Kept.</p><p><del>Gone.</del></p>", "Kept.", "Kept. Gone.", "replaced"),
+        ("<del>1</del><u>2</u>¹", "2", "1", "replaced"),
+    ],
+)
+def test_clean_cell_current_and_previous_text(
+    raw: str, current: str, previous: str, revision: str
+) -> None:
+    cell = clean_cell(raw)
+    assert (cell.text, cell.previous_text, cell.revision) == (current, previous, revision)
 
 
 def test_clean_cell_text_joins_paragraphs() -> None:

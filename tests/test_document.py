@@ -3,7 +3,8 @@
 import pytest
 
 from wcokg.errors import SourceFormatError
-from wcokg.loaders.document import read_document, split_cells
+from wcokg.loaders.readers.markdown import parse as read_document
+from wcokg.loaders.readers.markdown import split_cells
 
 HEADER = (
     "| No. | Priority ranking | Link to the Strategic Plan ¹ | Activities | WCO Strategic Plan ³ "

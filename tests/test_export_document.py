@@ -18,7 +18,7 @@ from wcokg.namespaces import Minter
 from wcokg.store import EmbeddedStore
 from wcokg.table import activity_rows
 
-IGNORED = {"revision", "previous_number", "source_lines", "iri"}
+IGNORED = {"revision", "previous_number", "previous", "source_lines", "iri"}  # revision facts
 
 
 @pytest.fixture(scope="module")

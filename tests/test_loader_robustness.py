@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from wcokg.build import BuildReport, build_graph
 from wcokg.errors import SourceFormatError, StoreError
-from wcokg.loaders.document import read_document
 from wcokg.loaders.programme import build_programme
+from wcokg.loaders.readers.markdown import parse
 from wcokg.loaders.reference import load_reference
 from wcokg.namespaces import Minter
 from wcokg.store import EmbeddedStore
@@ -33,8 +33,7 @@ TEXTS = st.lists(st.one_of(st.text(max_size=40), ODD), max_size=40).map("".join)
 
 def load(text: str) -> None:
     """Read and normalise text; the only allowed failure is SourceFormatError."""
-    document = read_document("fuzz.md", text)
-    build_programme(document, text.encode("utf-8", "surrogatepass"), load_reference())
+    build_programme(parse("fuzz.md", text), load_reference())
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -73,3 +73,25 @@ def test_unreadable_number_is_kept_and_flagged() -> None:
     assert result[1].number is None
     assert [f.code for f in result[1].flags] == ["unreadable-number"]
     assert result[2].number == 2
+
+
+def test_marked_deletions_decide_over_the_digits() -> None:
+    # a struck row, a renumbered row whose old number is garbled-looking, an inserted row
+    raw = ["1.", "<del>2.</del>", "<del>44</del><u>2</u>.", "<u>3.</u>", "<del>4</del> 4."]
+    assert summary(raw) == [
+        (1, 1, "unchanged"),
+        (2, 2, "deleted"),
+        (2, 44, "renumbered"),
+        (3, None, "inserted"),
+        (4, 4, "unchanged"),
+    ]
+    assert "garbled-previous-number" not in [c for cs in codes(raw) for c in cs]
+
+
+def test_a_row_before_a_marked_deletion_is_not_guessed_struck() -> None:
+    assert summary(["1.", "2.", "<del>3.</del>", "3."]) == [
+        (1, 1, "unchanged"),
+        (2, 2, "unchanged"),
+        (3, 3, "deleted"),
+        (3, 3, "unchanged"),
+    ]

@@ -106,7 +106,7 @@ def _build_graph(
     for path in programme_paths:
         progress(f"reading {path}")
         try:
-            programme = load_programme(path, reference)
+            programme = load_programme(path, reference, progress)
         except SourceFormatError:
             raise
         except Exception as error:  # a loader bug must still end in one clear line

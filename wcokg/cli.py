@@ -65,7 +65,10 @@ def _check_format(fmt: str, allowed: tuple[str, ...] | list[str]) -> None:
 def build(
     sources: Annotated[
         list[Path] | None,
-        typer.Argument(help="Work-programme documents (default: the bundled sources)."),
+        typer.Argument(
+            help="Work-programme documents (.md, .docx or .pdf) and news items (.txt); "
+            "default: the bundled sources."
+        ),
     ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress lines (shown on a terminal).")
@@ -140,15 +143,14 @@ def activities(
     ] = False,
 ) -> None:
     """List the activities with the documented columns (see README: activities table)."""
-    from wcokg.table import COLUMNS, activity_rows
+    from wcokg.table import COLUMNS, PREVIOUS, activity_rows
 
     _check_format(fmt, FORMATS)
     rows = [r.as_dict() for r in activity_rows(open_store(), include_deleted)]
-    columns = (
-        COLUMNS
-        if fmt != "table"
-        else ("id", "priority", "task_type", "lead_body", "status", "title")
-    )
+    columns = {
+        "table": ("id", "priority", "task_type", "lead_body", "status", "title"),
+        "json": (*COLUMNS, PREVIOUS),
+    }.get(fmt, COLUMNS)
     sys.stdout.write(render(columns, rows, fmt))
 
 

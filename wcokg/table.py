@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from rdflib.term import Identifier
 
+from wcokg.loaders.rdf import COLUMN_LABELS
 from wcokg.registry import get_query
 from wcokg.store.base import GraphStore
 
@@ -18,6 +19,9 @@ COLUMNS = (
     "status", "progress", "source_lines", "iri",
 )  # fmt: skip
 JOIN = "; "
+PREVIOUS = "previous"
+"""The extra key of the JSON rows: {column: text before the tracked revision} for exactly the
+columns the revision changed (never in the CSV, whose columns stay as they are)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class ActivityRow:
     progress: str
     source_lines: str
     iri: str
+    previous: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -59,6 +64,14 @@ def _text(row: dict[str, Identifier], key: str) -> str:
 
 def _number(value: Decimal) -> str:
     return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+
+
+def _previous(cells: dict[str, str], row: dict[str, Identifier]) -> dict[str, str]:
+    """The changed columns' previous text; a renumbered activity's previous number as text."""
+    result = dict(cells)
+    if _text(row, "revision") == "renumbered" and "previous_number" in row:
+        result["number"] = _text(row, "previous_number")
+    return {key: result[key] for key in sorted(result)}
 
 
 def activity_rows(store: GraphStore, include_deleted: bool = False) -> list[ActivityRow]:
@@ -81,6 +94,12 @@ def activity_rows(store: GraphStore, include_deleted: bool = False) -> list[Acti
         total = fte.setdefault(_text(row, "iri"), [Decimal(0), Decimal(0)])
         total[0] += Decimal(_text(row, "fte_min") or _text(row, "fte_max"))
         total[1] += Decimal(_text(row, "fte_max") or _text(row, "fte_min"))
+
+    keys = {label: key for key, label in COLUMN_LABELS.items()}
+    previous: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in get_query("activity-previous").run(store).rows:
+        column = _text(row, "column")
+        previous[_text(row, "iri")][keys.get(column, column)] = _text(row, "previous")
 
     result = []
     for row in base:
@@ -117,6 +136,7 @@ def activity_rows(store: GraphStore, include_deleted: bool = False) -> list[Acti
                 progress=_text(row, "progress"),
                 source_lines=first if first == last else f"{first}-{last}",
                 iri=iri,
+                previous=_previous(previous.get(iri, {}), row),
             )
         )
     order = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}

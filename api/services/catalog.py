@@ -218,6 +218,7 @@ def _activities(snap: Snapshot, store: GraphStore) -> None:
             milestones=ms,
             allocations=allocations.get(r.iri, []),
             flags=flags.get(r.iri, []),
+            previous=r.previous,
             provenance=Provenance(
                 source_lines=r.source_lines,
                 first_line=int(first) if first.isdigit() else None,
