@@ -219,10 +219,11 @@ def clean_cell(raw: str) -> Cell:
     ``<p>`` blocks become paragraphs (loose text outside them is a paragraph of its own);
     tracked insertions (``<u>``, ``<ins>``) stay in the current ``paragraphs`` and are left out of
     the ``previous`` ones, tracked deletions (``<del>``, ``<s>``, ``<strike>``) the other way round;
-    ``inserted`` (``deleted``) is True when all non-blank content was inserted (deleted); ``\\|`` and HTML entities are unescaped; whitespace, NBSP included,
-    is collapsed. Footnote marks (superscript digits, ``^a``) are removed from the text and
-    listed in ``footnotes``: a run of superscript digits is ONE mark (``"³⁴"`` -> ``"34"``), and
-    the caller, which knows the document's footnotes, decides whether it means 3 and 4.
+    ``inserted`` (``deleted``) is True when all non-blank content was inserted (deleted);
+    ``\\|`` and HTML entities are unescaped; whitespace, NBSP included, is collapsed. Footnote
+    marks (superscript digits, ``^a``) are removed from the text and listed in ``footnotes``: a
+    run of superscript digits is ONE mark (``"³⁴"`` -> ``"34"``), and the caller, which knows the
+    document's footnotes, decides whether it means 3 and 4.
     """
     try:
         return _clean_cell(raw)

@@ -206,3 +206,10 @@ def test_word_footnotes_field_codes_and_superscript_marks(tmp_path: Path) -> Non
     assert document.rows[0].cells["title"] == "Compile the 1 report"  # the result, not the code
     programme = load_programme(tmp_path / "notes.docx")
     assert "no-legend" not in [f.code for f in programme.flags]  # the legend is a Word footnote
+
+
+def test_format_is_sniffed_when_the_suffix_says_nothing(tmp_path: Path) -> None:
+    word = write_docx(REVISED, tmp_path / "revised.docx")
+    unnamed = tmp_path / "programme"
+    unnamed.write_bytes(word.read_bytes())
+    assert len(read(unnamed).rows) == len(read(word).rows) == 7

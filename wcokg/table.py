@@ -51,7 +51,7 @@ class ActivityRow:
     progress: str
     source_lines: str
     iri: str
-    previous: dict[str, str] = field(default_factory=dict)
+    previous: dict[str, str] = field(default_factory=dict, hash=False)
 
     def as_dict(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
