@@ -48,6 +48,13 @@ def graphviz() -> str:
     return require_program("dot", "graphviz", "SVG pictures")
 
 
+@pytest.fixture
+def libreoffice() -> str:
+    """LibreOffice's `soffice`: a second producer of Word and PDF files, and the check that a
+    written Word file opens without repair."""
+    return require_program("soffice", "libreoffice-writer-nogui", "LibreOffice round trips")
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Says what was skipped for want of a system program or the standards files, and how to
     get them, so a skip on a developer's machine is never silent."""

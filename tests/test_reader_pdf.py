@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import zlib
 from pathlib import Path
 
 import pytest
+from conftest import require_program
 from docbuilders import Row, activity, from_markdown, print_pdf, to_html, write_docx
 from pypdf import PdfReader, PdfWriter
 from test_reader_docx import REVISED, SEED, by_id, sample
@@ -17,7 +17,12 @@ from wcokg.errors import SourceFormatError
 from wcokg.loaders.programme import load_programme
 from wcokg.loaders.readers import read
 
-pytestmark = pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Chromium")
+
+@pytest.fixture(autouse=True)
+def _chromium_prints_the_fixtures() -> None:
+    require_program("chromium", "chromium", "PDF reader tests (fixtures printed by Chromium)")
+
+
 LONG = " ".join(f"Sentence number {i} of a long progress report." for i in range(1, 120))
 
 
@@ -184,11 +189,7 @@ def _soffice(source: Path, target: str) -> Path:
     return source.with_suffix("." + target.split(":")[0])
 
 
-LIBREOFFICE = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
-
-
-@LIBREOFFICE
-def test_word_file_written_by_libreoffice(tmp_path: Path) -> None:
+def test_word_file_written_by_libreoffice(tmp_path: Path, libreoffice: str) -> None:
     """LibreOffice saves the HTML's <ins>/<del> as character styles that underline and strike:
     revisions accepted into formatting, through styles."""
     page = tmp_path / "revised.html"
@@ -200,8 +201,7 @@ def test_word_file_written_by_libreoffice(tmp_path: Path) -> None:
     assert acts["I-5"].kpi == "Plan adopted"
 
 
-@LIBREOFFICE
-def test_pdf_printed_by_libreoffice_with_change_bars(tmp_path: Path) -> None:
+def test_pdf_printed_by_libreoffice_with_change_bars(tmp_path: Path, libreoffice: str) -> None:
     """A second PDF producer: LibreOffice prints the tracked changes of the Word file with
     strike-through, underline and change bars in the margin beside the table."""
     rows = [
