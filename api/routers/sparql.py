@@ -16,9 +16,10 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, VOID, XSD
 
 from wcokg.api.cache import ResultCache
-from wcokg.api.conneg import VARY, choose_or_406, sparql_chooser
+from wcokg.api.conneg import VARY, choose, sparql_chooser
 from wcokg.api.deps import CacheDep, SettingsDep, SparqlCacheDep, StoreDep, local_version
 from wcokg.api.problems import Problem
+from wcokg.api.protocol import utf8_problem
 from wcokg.settings import Settings
 from wcokg.store.base import GraphStore
 from wcokg.store.formats import (
@@ -78,7 +79,7 @@ async def sparql_post(
                 body.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict"
             )
         except UnicodeDecodeError:
-            raise Problem(400, "Bad request", "the form body is not valid UTF-8") from None
+            raise Problem(*utf8_problem("the form body")) from None
         params = url_params + form
         queries, updates = _values(params, "query"), _values(params, "update")
         if queries and updates:
@@ -243,7 +244,7 @@ def _authorise(request: Request, settings: Settings) -> None:
 
 async def service_description(request: Request, store: GraphStore, settings: Settings) -> Response:
     """The SPARQL 1.1 Service Description of this endpoint, in Turtle, RDF/XML, JSON-LD or N-Triples."""
-    media_type = choose_or_406(request, tuple(GRAPH_FORMATS))
+    media_type = choose(request, tuple(GRAPH_FORMATS))
     count = await run_in_threadpool(store.triple_count)
     graph = Graph()
     graph.bind("sd", SD)
@@ -293,4 +294,4 @@ def _utf8(body: bytes) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        raise Problem(400, "Bad request", "the request body is not valid UTF-8") from None
+        raise Problem(*utf8_problem("the request body")) from None
