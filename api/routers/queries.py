@@ -6,10 +6,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 
 from wcokg.api.conneg import VARY, choose
 from wcokg.api.deps import CacheDep, StoreDep, local_version
+from wcokg.api.disconnect import while_connected
 from wcokg.api.problems import Problem
 from wcokg.api.services.warmup import Warmer
 from wcokg.errors import QueryError
@@ -85,7 +85,7 @@ async def run_query(name: str, request: Request, store: StoreDep, cache: CacheDe
         if found is not None:
             return Response(found[1], media_type=media_type, headers=VARY)
     warmer = getattr(request.app.state, "warmer", None)
-    body = await run_in_threadpool(answer, named, values, store, cache, media_type, warmer)
+    body = await while_connected(request, answer, named, values, store, cache, media_type, warmer)
     return Response(body, media_type=media_type, headers=VARY)
 
 

@@ -18,6 +18,7 @@ from rdflib.namespace import RDF, VOID, XSD
 from wcokg.api.cache import ResultCache
 from wcokg.api.conneg import VARY, choose, sparql_chooser
 from wcokg.api.deps import CacheDep, SettingsDep, SparqlCacheDep, StoreDep, local_version
+from wcokg.api.disconnect import while_connected
 from wcokg.api.problems import Problem
 from wcokg.api.protocol import utf8_problem
 from wcokg.settings import Settings
@@ -149,16 +150,16 @@ async def _query(
 ) -> Response:
     choose = sparql_chooser(request)
     if answers is None:
-        media_type, body = await run_in_threadpool(
-            _evaluate, store, text, choose, _dataset(request, params)
+        media_type, body = await while_connected(
+            request, _evaluate, store, text, choose, _dataset(request, params)
         )
         return Response(body, media_type=media_type, headers=VARY)
     key = _key(request, choose, text, params)
     known, version = local_version(store)
     found = answers.get(version, key) if known else None  # a hit without a thread
     if found is None:
-        found = await run_in_threadpool(
-            _answer, store, answers, key, (version,) if known else None, text, choose
+        found = await while_connected(
+            request, _answer, store, answers, key, (version,) if known else None, text, choose
         )
     return Response(found[1], media_type=found[0], headers=VARY)
 

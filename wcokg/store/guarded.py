@@ -23,6 +23,7 @@ by the HTTP layer; see SECURITY.md).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import logging
 import queue
@@ -69,6 +70,20 @@ class QueryTimeout(StoreError):
 
 class QueryBusy(StoreError):
     """Too many queries at once: refused without waiting."""
+
+
+class ClientGone(StoreError):
+    """The client that asked went away: its query was stopped (its worker killed)."""
+
+
+CANCEL: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar(
+    "wcokg_query_cancel", default=None
+)
+"""Set by the HTTP layer around a query (`wcokg.api.disconnect`): when the event is set, the
+query is abandoned as if past the time limit (waiting for a worker stops too)."""
+
+POLL_SECONDS = 0.05
+"""How often a waiting query looks at its cancel event."""
 
 
 class ResultTooLarge(QueryError):
@@ -380,6 +395,7 @@ class QueryPool:
         self._lock = threading.Lock()
         self._generation = 0
         self.timeouts = 0
+        self.abandoned = 0  # queries stopped because their client went away
         self._finalizer = weakref.finalize(self, _kill_all, self._all)
 
     def _start(self) -> _Worker:
@@ -423,19 +439,17 @@ class QueryPool:
                 f"too many queries at once (at most {self.limits.workers} running and "
                 f"{self.limits.queue} waiting); retry shortly"
             )
+        cancel = CANCEL.get()
         try:
-            try:
-                # Each running query ends within the time limit (plus killing and restarting).
-                worker = self._free.get(timeout=self.limits.timeout * 1.5 + 2)
-            except queue.Empty:
-                raise QueryBusy("every query worker stayed busy; retry shortly") from None
+            # Each running query ends within the time limit (plus killing and restarting).
+            worker = self._wait_for_worker(self.limits.timeout * 1.5 + 2, cancel)
             try:
                 if worker is not None and worker.generation != self._generation:
                     self._retire(worker)
                     worker = None
                 if worker is None:
                     worker = self._start()
-                reply = self._exchange(worker, task)
+                reply = self._exchange(worker, task, cancel)
             except BaseException:
                 if worker is not None:
                     self._retire(worker)
@@ -450,13 +464,45 @@ class QueryPool:
             raise value
         return value
 
-    def _exchange(self, worker: _Worker, task: tuple[Any, ...]) -> tuple[str, object]:
+    def _wait_for_worker(self, timeout: float, cancel: threading.Event | None) -> _Worker | None:
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                return self._free.get(timeout=max(0.0, min(left, POLL_SECONDS)))
+            except queue.Empty:
+                pass
+            if cancel is not None and cancel.is_set():
+                self.abandoned += 1
+                log.info("query dropped before it started: the client went away")
+                raise ClientGone("the client went away")
+            if left <= 0:
+                raise QueryBusy("every query worker stayed busy; retry shortly")
+
+    def _exchange(
+        self, worker: _Worker, task: tuple[Any, ...], cancel: threading.Event | None = None
+    ) -> tuple[str, object]:
+        """Send the task and wait for the reply, at most the time limit; a set `cancel`
+        stops the wait (the caller kills the worker on any exception)."""
         started = time.monotonic()
+        deadline = started + self.limits.timeout
         try:
             worker.conn.send(task)
-            if worker.conn.poll(self.limits.timeout):
-                reply: tuple[str, object] = worker.conn.recv()
-                return reply
+            while True:
+                left = deadline - time.monotonic()
+                step = left if cancel is None else min(left, POLL_SECONDS)
+                if worker.conn.poll(max(0.0, step)):
+                    reply: tuple[str, object] = worker.conn.recv()
+                    return reply
+                if cancel is not None and cancel.is_set():
+                    self.abandoned += 1
+                    log.warning(
+                        "query stopped after %.1f s: the client went away",
+                        time.monotonic() - started,
+                    )
+                    raise ClientGone("the client went away")
+                if left <= 0:
+                    break
         except (EOFError, OSError):
             raise StoreError(
                 "the query stopped its worker (too much memory?) and was abandoned"
