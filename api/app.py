@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         CachedAnswers,
         state=app.state,
         peeks=[("/sparql", sparql.peek), ("/queries/", queries.peek), ("/wp/", resources.peek)],
+        directs={"/sparql": sparql.direct},
     )
     # A path or query string that is not UTF-8 is refused before any route reads it.
     app.add_middleware(Utf8Url)

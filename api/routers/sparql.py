@@ -127,6 +127,17 @@ def peek(request: Request, state: Any) -> Response | None:
     return Response(found[1], media_type=found[0], headers=VARY)
 
 
+async def direct(request: Request, state: Any) -> Response | None:
+    """A GET /sparql with one query, answered without routing whether cached or not
+    (`api.fastpath`): FastAPI's routing and dependency solving cost about as much as an
+    uncached lookup. Anything else (no query, an update, two queries) is routed."""
+    params = request.query_params.multi_items()
+    queries = _values(params, "query")
+    if len(queries) != 1 or _values(params, "update"):
+        return None
+    return await _query(request, state.store, state.sparql_cache, queries[0], params)
+
+
 Dataset = tuple[tuple[str, ...], tuple[str, ...], str]
 """default-graph-uri values, named-graph-uri values and the base IRI (the endpoint)."""
 

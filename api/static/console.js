@@ -211,7 +211,11 @@
     graphBox.textContent = "";
     graphBox.appendChild(svg);
   }
-  function node(t) { return { key: t.type === "bnode" ? "_:" + t.value : t.value, label: termText(t) }; }
+  function node(t) {
+    var label = termText(t);
+    if (t.type === "uri" && label === t.value) { label = t.value.replace(/[\/#]+$/, "").split(/[\/#]/).pop() || t.value; }
+    return { key: t.type === "bnode" ? "_:" + t.value : t.value, label: label };
+  }
   function setView(graph) {
     table.hidden = graph;
     graphBox.hidden = !graph;

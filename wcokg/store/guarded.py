@@ -23,6 +23,8 @@ by the HTTP layer; see SECURITY.md).
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import contextvars
 import functools
 import logging
@@ -199,13 +201,11 @@ def _service_targets(text: str, base_iri: str | None, update: bool) -> Iterator[
 
 
 class _Capped:
-    """A binary writer that refuses to grow past `limit` bytes, counting lines on the way."""
+    """A binary writer that refuses to grow past `limit` bytes."""
 
-    def __init__(self, limit: int, max_lines: int | None = None) -> None:
+    def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.max_lines = max_lines
         self.size = 0
-        self.lines = 0
         self.parts: list[bytes] = []
         self.exceeded: str | None = None
 
@@ -214,11 +214,6 @@ class _Capped:
         if self.size > self.limit:
             self.exceeded = "bytes"
             raise OSError("response size limit")
-        if self.max_lines is not None:
-            self.lines += data.count(b"\n")
-            if self.lines > self.max_lines:
-                self.exceeded = "rows"
-                raise OSError("row limit")
         self.parts.append(bytes(data))
         return len(data)
 
@@ -246,11 +241,9 @@ def _capped_triples(triples: Iterable[ox.Triple], limits: QueryLimits) -> Iterat
         yield triple
 
 
-def _write(
-    serialize: Callable[[IO[bytes]], object], limits: QueryLimits, max_lines: int | None = None
-) -> bytes:
-    """What `serialize` writes, stopped as soon as it passes the byte (or line) cap."""
-    writer = _Capped(limits.max_bytes, max_lines)
+def _write(serialize: Callable[[IO[bytes]], object], limits: QueryLimits) -> bytes:
+    """What `serialize` writes, stopped as soon as it passes the byte cap."""
+    writer = _Capped(limits.max_bytes)
     try:
         serialize(cast(IO[bytes], writer))
     except OSError:
@@ -258,6 +251,23 @@ def _write(
             raise _too_large(limits, writer.exceeded) from None
         raise
     return writer.getvalue()
+
+
+MIN_ROW_BYTES: dict[str, int] = {
+    "application/sparql-results+json": 2,  # {}
+    "application/sparql-results+xml": 9,  # <result/>
+    "text/csv": 2,  # CRLF
+    "text/tab-separated-values": 1,  # LF
+}
+"""The fewest bytes one solution takes in each SELECT result format."""
+
+
+def _count_rows(body: bytes, media_type: str) -> int:
+    """The solutions in a serialised SELECT answer (CSV, which pyoxigraph does not parse, by
+    its records after the header)."""
+    if media_type == "text/csv":
+        return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1
+    return sum(1 for _ in ox.parse_query_results(body, format=SOLUTION_FORMATS[media_type]))
 
 
 def _serialize_capped(
@@ -277,17 +287,15 @@ def _serialize_capped(
         media_type = media.get(ResultKind.SOLUTIONS)
         if media_type is None:
             return ResultKind.SOLUTIONS, None, b""
-        # Rows are counted on TSV (one line per row, newlines in literals escaped), then the
-        # rows are serialised in the chosen format by pyoxigraph itself.
+        # Serialised once, in the chosen format, under the byte cap. Every row takes at least
+        # MIN_ROW_BYTES in it, so only an answer longer than max_rows times that can hold too
+        # many rows; only such an answer is parsed back and counted.
         solutions = result
-        tsv_format = ox.QueryResultsFormat.TSV
-        body = _write(
-            lambda out: solutions.serialize(out, format=tsv_format), limits, limits.max_rows + 1
-        )
-        if media_type != "text/tab-separated-values":
-            rows = ox.parse_query_results(body, format=tsv_format)
-            target = SOLUTION_FORMATS[media_type]
-            body = _write(lambda out: rows.serialize(out, format=target), limits)
+        target = SOLUTION_FORMATS[media_type]
+        body = _write(lambda out: solutions.serialize(out, format=target), limits)
+        if len(body) > limits.max_rows * MIN_ROW_BYTES[media_type]:
+            if _count_rows(body, media_type) > limits.max_rows:
+                raise _too_large(limits, "rows")
         return ResultKind.SOLUTIONS, media_type, body
     media_type = media.get(ResultKind.GRAPH)
     if media_type is None:
