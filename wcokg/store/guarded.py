@@ -23,10 +23,10 @@ by the HTTP layer; see SECURITY.md).
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import contextvars
+import csv
 import functools
+import io
 import logging
 import queue
 import re
@@ -293,9 +293,9 @@ def _serialize_capped(
         solutions = result
         target = SOLUTION_FORMATS[media_type]
         body = _write(lambda out: solutions.serialize(out, format=target), limits)
-        if len(body) > limits.max_rows * MIN_ROW_BYTES[media_type]:
-            if _count_rows(body, media_type) > limits.max_rows:
-                raise _too_large(limits, "rows")
+        long_enough = len(body) > limits.max_rows * MIN_ROW_BYTES[media_type]
+        if long_enough and _count_rows(body, media_type) > limits.max_rows:
+            raise _too_large(limits, "rows")
         return ResultKind.SOLUTIONS, media_type, body
     media_type = media.get(ResultKind.GRAPH)
     if media_type is None:
