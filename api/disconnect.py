@@ -6,6 +6,9 @@ with a cancel event in `wcokg.store.guarded.CANCEL`, and listens meanwhile for t
 running the query (or stops waiting for one), logs it and counts it (`QueryPool.abandoned`,
 shown by `/health` as `queries_abandoned`), and the worker is free for the next client.
 
+`/sparql` uses `serialized_while_connected`, which stays on the event loop when a worker is
+free (`GuardedStore.query_serialized_async`), listening the same way.
+
 Only for requests whose body has already been read (GET, or POST after `request.body()`):
 the listener reads the remaining ASGI messages.
 """
@@ -14,15 +17,39 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 
-from wcokg.store.guarded import CANCEL
+from wcokg.store.formats import MediaChooser, SerializedResult
+from wcokg.store.guarded import CANCEL, GuardedStore
 
 T = TypeVar("T")
+
+
+async def _disconnect(request: Request) -> None:
+    """Returns when the client has gone away (the ASGI `http.disconnect` message)."""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
+async def serialized_while_connected(
+    request: Request,
+    store: GuardedStore,
+    sparql: str,
+    choose: MediaChooser,
+    dataset: tuple[Sequence[str], Sequence[str], str | None],
+) -> SerializedResult:
+    """`store.query_serialized_async`, stopped if the client goes away meanwhile."""
+    gone = asyncio.ensure_future(_disconnect(request))
+    try:
+        return await store.query_serialized_async(sparql, choose, dataset, gone)
+    finally:
+        gone.cancel()
 
 
 async def while_connected(request: Request, func: Callable[..., T], *args: Any) -> T:

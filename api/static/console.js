@@ -25,7 +25,7 @@
   var sparqlForm = document.getElementById("sparql-form");
   var formLabel = document.getElementById("query-form");
   var prefixes = {};
-  try { prefixes = JSON.parse(document.getElementById("console-prefixes").textContent); } catch (e) { prefixes = {}; }
+  try { prefixes = JSON.parse(sparqlForm.dataset.prefixes || "{}"); } catch (e) { prefixes = {}; }
   var terms = [];
   var editor = null;
   var lastGraph = null;

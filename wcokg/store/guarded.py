@@ -22,6 +22,7 @@ by the HTTP layer; see SECURITY.md).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 import csv
@@ -267,7 +268,9 @@ def _count_rows(body: bytes, media_type: str) -> int:
     its records after the header)."""
     if media_type == "text/csv":
         return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1
-    return sum(1 for _ in ox.parse_query_results(body, format=SOLUTION_FORMATS[media_type]))
+    solutions = ox.parse_query_results(body, format=SOLUTION_FORMATS[media_type])
+    assert isinstance(solutions, ox.QuerySolutions)  # noqa: S101 (a SELECT answer)
+    return sum(1 for _ in solutions)
 
 
 def _serialize_capped(
@@ -354,6 +357,22 @@ def _worker_main(conn: Connection) -> None:
             conn.send(reply)
         except Exception:  # an unpicklable answer
             conn.send(("error", StoreError("the answer could not be returned")))
+
+
+async def _threaded(
+    func: Callable[..., object], task: tuple[Any, ...], gone: asyncio.Future[Any] | None
+) -> object:
+    """`func(task)` in a thread, with a `CANCEL` event set when `gone` is done."""
+    import anyio.to_thread
+
+    cancel = threading.Event()
+    if gone is not None:
+        gone.add_done_callback(lambda _: cancel.set())
+    token = CANCEL.set(cancel)
+    try:
+        return await anyio.to_thread.run_sync(func, task)
+    finally:
+        CANCEL.reset(token)
 
 
 # -- the pool ------------------------------------------------------------------------------------
@@ -472,6 +491,90 @@ class QueryPool:
             raise value
         return value
 
+    async def run_async(
+        self, task: tuple[Any, ...], gone: asyncio.Future[Any] | None = None
+    ) -> object:
+        """`run` on the event loop: with a started worker free, the task is sent and the reply
+        awaited without a thread (no hand-over between threads, no wait for the GIL); `gone`
+        done (the client went away) stops it like the time limit. Otherwise (every worker busy,
+        or one to start) `run` waits in a thread, cancelled through `CANCEL` when `gone` is done.
+        """
+        try:
+            worker = self._free.get_nowait()
+        except queue.Empty:
+            worker = None
+        else:
+            if worker is None or worker.generation != self._generation:
+                self._free.put(worker)  # started (or retired) by `run`
+                worker = None
+        if worker is None:
+            return await _threaded(self.run, task, gone)
+        if not self._admission.acquire(blocking=False):
+            self._free.put(worker)
+            raise QueryBusy(
+                f"too many queries at once (at most {self.limits.workers} running and "
+                f"{self.limits.queue} waiting); retry shortly"
+            )
+        try:
+            try:
+                reply = await self._exchange_async(worker, task, gone)
+            except BaseException:
+                self._retire(worker)
+                self._free.put(None)
+                raise
+            self._free.put(worker)
+        finally:
+            self._admission.release()
+        status, value = reply
+        if status == "error":
+            assert isinstance(value, Exception)  # noqa: S101 (workers send exceptions)
+            raise value
+        return value
+
+    async def _exchange_async(
+        self, worker: _Worker, task: tuple[Any, ...], gone: asyncio.Future[Any] | None
+    ) -> tuple[str, object]:
+        loop = asyncio.get_running_loop()
+        started = time.monotonic()
+        readable: asyncio.Future[None] = loop.create_future()
+
+        def ready() -> None:
+            if not readable.done():
+                readable.set_result(None)
+
+        try:
+            worker.conn.send(task)
+            fd = worker.conn.fileno()
+        except (EOFError, OSError):
+            raise StoreError("a query worker stopped; retry") from None
+        loop.add_reader(fd, ready)
+        try:
+            waits: set[asyncio.Future[Any]] = {readable} if gone is None else {readable, gone}
+            await asyncio.wait(waits, timeout=self.limits.timeout, return_when="FIRST_COMPLETED")
+        finally:
+            loop.remove_reader(fd)
+            readable.cancel()
+        if readable.done() and not readable.cancelled():
+            try:
+                reply: tuple[str, object] = worker.conn.recv()
+            except (EOFError, OSError):
+                raise StoreError(
+                    "the query stopped its worker (too much memory?) and was abandoned"
+                ) from None
+            return reply
+        if gone is not None and gone.done():
+            self.abandoned += 1
+            log.warning(
+                "query stopped after %.1f s: the client went away", time.monotonic() - started
+            )
+            raise ClientGone("the client went away")
+        self.timeouts += 1
+        log.warning("query stopped after %.1f s (time limit)", time.monotonic() - started)
+        raise QueryTimeout(
+            f"the query ran longer than the time limit of {self.limits.timeout:g} s and was "
+            "stopped; narrow it or add LIMIT"
+        )
+
     def _wait_for_worker(self, timeout: float, cancel: threading.Event | None) -> _Worker | None:
         deadline = time.monotonic() + timeout
         while True:
@@ -575,6 +678,34 @@ def store_factory(store: GraphStore) -> Callable[[], GraphStore] | None:
     return None
 
 
+def _serialized_task(
+    sparql: str,
+    choose: MediaChooser,
+    default_graphs: Sequence[str],
+    named_graphs: Sequence[str],
+    base_iri: str | None,
+) -> tuple[tuple[Any, ...], dict[ResultKind, Exception]]:
+    """The worker's task (the media type chosen for each result kind) and the refusals (e.g.
+    406) to raise if the query turns out to be of a kind with no acceptable media type."""
+    media: dict[ResultKind, str | None] = {}
+    refusals: dict[ResultKind, Exception] = {}
+    for kind in ResultKind:
+        try:
+            media[kind] = choose(kind)
+        except Exception as error:  # e.g. 406: raised only if the query has this kind
+            media[kind] = None
+            refusals[kind] = error.with_traceback(None)
+    task = ("serialized", sparql, media, list(default_graphs), list(named_graphs), base_iri)
+    return task, refusals
+
+
+def _serialized_result(value: object, refusals: dict[ResultKind, Exception]) -> SerializedResult:
+    kind, media_type, body = cast(tuple[ResultKind, str | None, bytes], value)
+    if media_type is None:
+        raise refusals[kind]
+    return SerializedResult(kind, media_type, body)
+
+
 class GuardedStore(GraphStore):
     """A store whose queries run in the worker pool, under `QueryLimits`.
 
@@ -650,20 +781,25 @@ class GuardedStore(GraphStore):
         base_iri: str | None = None,
     ) -> SerializedResult:
         """The answer serialised in a worker, in the media type `choose` picks for its kind."""
-        media: dict[ResultKind, str | None] = {}
-        refusals: dict[ResultKind, Exception] = {}
-        for kind in ResultKind:
-            try:
-                media[kind] = choose(kind)
-            except Exception as error:  # e.g. 406: raised only if the query has this kind
-                media[kind] = None
-                refusals[kind] = error.with_traceback(None)
-        task = ("serialized", sparql, media, list(default_graphs), list(named_graphs), base_iri)
-        value = self._run(task)
-        kind, media_type, body = cast(tuple[ResultKind, str | None, bytes], value)
-        if media_type is None:
-            raise refusals[kind]
-        return SerializedResult(kind, media_type, body)
+        task, refusals = _serialized_task(sparql, choose, default_graphs, named_graphs, base_iri)
+        return _serialized_result(self._run(task), refusals)
+
+    async def query_serialized_async(
+        self,
+        sparql: str,
+        choose: MediaChooser,
+        dataset: tuple[Sequence[str], Sequence[str], str | None],
+        gone: asyncio.Future[Any] | None = None,
+    ) -> SerializedResult:
+        """`query_serialized` for the event loop (`QueryPool.run_async`); `gone` done means
+        the client went away and stops the query. `dataset`: default graphs, named graphs and
+        the base IRI."""
+        task, refusals = _serialized_task(sparql, choose, *dataset)
+        if self.pool is None:
+            value = await _threaded(lambda t: run_task(self.inner, t, self.limits), task, gone)
+        else:
+            value = await self.pool.run_async(task, gone)
+        return _serialized_result(value, refusals)
 
     def close(self) -> None:
         if self.pool is not None:
