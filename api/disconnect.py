@@ -1,13 +1,18 @@
 """A query whose client goes away is stopped, not left to run to the time limit.
 
-`while_connected(request, func, *args)` runs `func` in a thread (as `run_in_threadpool` does)
-with a cancel event in `wcokg.store.guarded.CANCEL`, and listens meanwhile for the ASGI
-`http.disconnect` message. When it comes, the event is set: the query pool kills the worker
-running the query (or stops waiting for one), logs it and counts it (`QueryPool.abandoned`,
-shown by `/health` as `queries_abandoned`), and the worker is free for the next client.
+A query gets a `gone` future, set when the ASGI `http.disconnect` message arrives. The query
+pool then kills the worker running the query (or stops waiting for one), logs it and counts
+it (`QueryPool.abandoned`, shown by `/health` as `queries_abandoned`), so the worker is free
+for the next client.
 
-`/sparql` uses `serialized_while_connected`, which stays on the event loop when a worker is
-free (`GuardedStore.query_serialized_async`), listening the same way.
+Listening costs a task reading the ASGI messages (about a millisecond per request, measured),
+so it starts only once a query has run for `LISTEN_AFTER` seconds: quick answers never pay,
+and a client that leaves a slow query frees its worker within that delay.
+
+- `serialized_while_connected`: `/sparql`, on the event loop while a worker is free
+  (`GuardedStore.query_serialized_async`);
+- `while_connected(request, func, *args)`: any blocking store call in a thread (named
+  queries), cancelled through `wcokg.store.guarded.CANCEL`.
 
 Only for requests whose body has already been read (GET, or POST after `request.body()`):
 the listener reads the remaining ASGI messages.
@@ -17,7 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -28,13 +34,35 @@ from wcokg.store.guarded import CANCEL, GuardedStore
 
 T = TypeVar("T")
 
+LISTEN_AFTER = 0.05
+"""Seconds a query runs before its client's disconnect is listened for."""
 
-async def _disconnect(request: Request) -> None:
-    """Returns when the client has gone away (the ASGI `http.disconnect` message)."""
+
+async def _watch(request: Request, gone: asyncio.Future[None]) -> None:
     while True:
         message = await request.receive()
         if message["type"] == "http.disconnect":
+            if not gone.done():
+                gone.set_result(None)
             return
+
+
+@asynccontextmanager
+async def _listening(request: Request) -> AsyncIterator[asyncio.Future[None]]:
+    """A future set when the client goes away, listened for after `LISTEN_AFTER` seconds."""
+    loop = asyncio.get_running_loop()
+    gone: asyncio.Future[None] = loop.create_future()
+    listener: list[asyncio.Task[None]] = []
+    timer = loop.call_later(
+        LISTEN_AFTER, lambda: listener.append(loop.create_task(_watch(request, gone)))
+    )
+    try:
+        yield gone
+    finally:
+        timer.cancel()
+        for task in listener:
+            task.cancel()
+        gone.cancel()
 
 
 async def serialized_while_connected(
@@ -45,31 +73,17 @@ async def serialized_while_connected(
     dataset: tuple[Sequence[str], Sequence[str], str | None],
 ) -> SerializedResult:
     """`store.query_serialized_async`, stopped if the client goes away meanwhile."""
-    gone = asyncio.ensure_future(_disconnect(request))
-    try:
+    async with _listening(request) as gone:
         return await store.query_serialized_async(sparql, choose, dataset, gone)
-    finally:
-        gone.cancel()
 
 
 async def while_connected(request: Request, func: Callable[..., T], *args: Any) -> T:
     """`func(*args)` in a thread, cancelled through `CANCEL` if the client disconnects."""
     cancel = threading.Event()
-    token = CANCEL.set(cancel)
-    try:  # the task copies the context now, with the event in it
-        work: asyncio.Future[T] = asyncio.ensure_future(run_in_threadpool(func, *args))
-    finally:
-        CANCEL.reset(token)
-
-    async def listen() -> None:
-        while True:
-            message = await request.receive()
-            if message["type"] == "http.disconnect":
-                cancel.set()
-                return
-
-    listener = asyncio.ensure_future(listen())
-    try:
-        return await work
-    finally:
-        listener.cancel()
+    async with _listening(request) as gone:
+        gone.add_done_callback(lambda future: future.cancelled() or cancel.set())
+        token = CANCEL.set(cancel)
+        try:
+            return await run_in_threadpool(func, *args)
+        finally:
+            CANCEL.reset(token)

@@ -23,6 +23,7 @@ by the HTTP layer; see SECURITY.md).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import contextvars
 import csv
@@ -43,6 +44,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import IO, Any, cast
 
+import anyio.to_thread
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Identifier
@@ -359,15 +361,18 @@ def _worker_main(conn: Connection) -> None:
             conn.send(("error", StoreError("the answer could not be returned")))
 
 
+def _went_away(gone: asyncio.Future[Any] | None) -> bool:
+    """Whether the client's `gone` future says it went away (cancelled: the request ended)."""
+    return gone is not None and gone.done() and not gone.cancelled()
+
+
 async def _threaded(
     func: Callable[..., object], task: tuple[Any, ...], gone: asyncio.Future[Any] | None
 ) -> object:
     """`func(task)` in a thread, with a `CANCEL` event set when `gone` is done."""
-    import anyio.to_thread
-
     cancel = threading.Event()
     if gone is not None:
-        gone.add_done_callback(lambda _: cancel.set())
+        gone.add_done_callback(lambda future: future.cancelled() or cancel.set())
     token = CANCEL.set(cancel)
     try:
         return await anyio.to_thread.run_sync(func, task)
@@ -420,6 +425,10 @@ class QueryPool:
             self._free.put(None)  # started on first use
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
+        # Event-loop callers waiting for a worker (`run_async`), served before threads.
+        self._waiters: collections.deque[
+            tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker | None]]
+        ] = collections.deque()
         self._generation = 0
         self.timeouts = 0
         self.abandoned = 0  # queries stopped because their client went away
@@ -480,9 +489,9 @@ class QueryPool:
             except BaseException:
                 if worker is not None:
                     self._retire(worker)
-                self._free.put(None)
+                self._release(None)
                 raise
-            self._free.put(worker)
+            self._release(worker)
         finally:
             self._admission.release()
         status, value = reply
@@ -494,35 +503,29 @@ class QueryPool:
     async def run_async(
         self, task: tuple[Any, ...], gone: asyncio.Future[Any] | None = None
     ) -> object:
-        """`run` on the event loop: with a started worker free, the task is sent and the reply
-        awaited without a thread (no hand-over between threads, no wait for the GIL); `gone`
-        done (the client went away) stops it like the time limit. Otherwise (every worker busy,
-        or one to start) `run` waits in a thread, cancelled through `CANCEL` when `gone` is done.
-        """
-        try:
-            worker = self._free.get_nowait()
-        except queue.Empty:
-            worker = None
-        else:
-            if worker is None or worker.generation != self._generation:
-                self._free.put(worker)  # started (or retired) by `run`
-                worker = None
-        if worker is None:
-            return await _threaded(self.run, task, gone)
+        """`run` on the event loop: the task is sent and the reply awaited without a thread (no
+        hand-over between threads, no wait for the GIL), and so is the wait for a free worker;
+        `gone` done (the client went away) stops either, like the time limit."""
         if not self._admission.acquire(blocking=False):
-            self._free.put(worker)
             raise QueryBusy(
                 f"too many queries at once (at most {self.limits.workers} running and "
                 f"{self.limits.queue} waiting); retry shortly"
             )
         try:
+            worker = await self._checkout_async(self.limits.timeout * 1.5 + 2, gone)
             try:
+                if worker is not None and worker.generation != self._generation:
+                    self._retire(worker)
+                    worker = None
+                if worker is None:
+                    worker = await anyio.to_thread.run_sync(self._start)
                 reply = await self._exchange_async(worker, task, gone)
             except BaseException:
-                self._retire(worker)
-                self._free.put(None)
+                if worker is not None:
+                    self._retire(worker)
+                self._release(None)
                 raise
-            self._free.put(worker)
+            self._release(worker)
         finally:
             self._admission.release()
         status, value = reply
@@ -530,6 +533,46 @@ class QueryPool:
             assert isinstance(value, Exception)  # noqa: S101 (workers send exceptions)
             raise value
         return value
+
+    async def _checkout_async(
+        self, timeout: float, gone: asyncio.Future[Any] | None
+    ) -> _Worker | None:
+        """A free worker (None: one to start), waiting on the event loop for one if needed."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            try:
+                return self._free.get_nowait()
+            except queue.Empty:
+                waiter: asyncio.Future[_Worker | None] = loop.create_future()
+                self._waiters.append((loop, waiter))
+        waits: set[asyncio.Future[Any]] = {waiter} if gone is None else {waiter, gone}
+        await asyncio.wait(waits, timeout=timeout, return_when="FIRST_COMPLETED")
+        if waiter.done():
+            return waiter.result()
+        with self._lock, contextlib.suppress(ValueError):
+            self._waiters.remove((loop, waiter))
+        waiter.cancel()  # a worker on its way to it is released again (`_deliver`)
+        if _went_away(gone):
+            self.abandoned += 1
+            log.info("query dropped before it started: the client went away")
+            raise ClientGone("the client went away")
+        raise QueryBusy("every query worker stayed busy; retry shortly")
+
+    def _release(self, worker: _Worker | None) -> None:
+        """A worker (or the place of one to start) back: to the first waiter on an event
+        loop, else to the free list (where waiting threads take it)."""
+        with self._lock:
+            if self._waiters:
+                loop, waiter = self._waiters.popleft()
+                loop.call_soon_threadsafe(self._deliver, waiter, worker)
+                return
+            self._free.put(worker)
+
+    def _deliver(self, waiter: asyncio.Future[_Worker | None], worker: _Worker | None) -> None:
+        if waiter.done():  # it gave up meanwhile
+            self._release(worker)
+        else:
+            waiter.set_result(worker)
 
     async def _exchange_async(
         self, worker: _Worker, task: tuple[Any, ...], gone: asyncio.Future[Any] | None
@@ -562,7 +605,7 @@ class QueryPool:
                     "the query stopped its worker (too much memory?) and was abandoned"
                 ) from None
             return reply
-        if gone is not None and gone.done():
+        if _went_away(gone):
             self.abandoned += 1
             log.warning(
                 "query stopped after %.1f s: the client went away", time.monotonic() - started
@@ -639,7 +682,7 @@ class QueryPool:
                     started[i] = self._start()
         finally:
             for worker in started:
-                self._free.put(worker)
+                self._release(worker)
 
     def restart(self) -> None:
         """Workers reopen the store before their next task (after an update in place)."""
