@@ -30,7 +30,7 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 
 from wcokg.store.formats import MediaChooser, SerializedResult
-from wcokg.store.guarded import CANCEL, GuardedStore
+from wcokg.store.guarded import CANCEL, GuardedStore, set_unless_cancelled
 
 T = TypeVar("T")
 
@@ -81,7 +81,7 @@ async def while_connected(request: Request, func: Callable[..., T], *args: Any) 
     """`func(*args)` in a thread, cancelled through `CANCEL` if the client disconnects."""
     cancel = threading.Event()
     async with _listening(request) as gone:
-        gone.add_done_callback(lambda future: future.cancelled() or cancel.set())
+        gone.add_done_callback(lambda future: set_unless_cancelled(future, cancel))
         token = CANCEL.set(cancel)
         try:
             return await run_in_threadpool(func, *args)

@@ -361,6 +361,12 @@ def _worker_main(conn: Connection) -> None:
             conn.send(("error", StoreError("the answer could not be returned")))
 
 
+def set_unless_cancelled(gone: asyncio.Future[Any], cancel: threading.Event) -> None:
+    """Callback of a `gone` future: the client went away (not: the request ended)."""
+    if not gone.cancelled():
+        cancel.set()
+
+
 def _went_away(gone: asyncio.Future[Any] | None) -> bool:
     """Whether the client's `gone` future says it went away (cancelled: the request ended)."""
     return gone is not None and gone.done() and not gone.cancelled()
@@ -372,7 +378,7 @@ async def _threaded(
     """`func(task)` in a thread, with a `CANCEL` event set when `gone` is done."""
     cancel = threading.Event()
     if gone is not None:
-        gone.add_done_callback(lambda future: future.cancelled() or cancel.set())
+        gone.add_done_callback(lambda future: set_unless_cancelled(future, cancel))
     token = CANCEL.set(cancel)
     try:
         return await anyio.to_thread.run_sync(func, task)
