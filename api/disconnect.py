@@ -9,10 +9,9 @@ Listening costs a task reading the ASGI messages (about a millisecond per reques
 so it starts only once a query has run for `LISTEN_AFTER` seconds: quick answers never pay,
 and a client that leaves a slow query frees its worker within that delay.
 
-- `serialized_while_connected`: `/sparql`, on the event loop while a worker is free
-  (`GuardedStore.query_serialized_async`);
-- `while_connected(request, func, *args)`: any blocking store call in a thread (named
-  queries), cancelled through `wcokg.store.guarded.CANCEL`.
+`while_connected(request, func, *args)` runs a blocking store call in a thread (as
+`run_in_threadpool` does) with a cancel event in `wcokg.store.guarded.CANCEL`, set when the
+client goes away (`/sparql` and named queries use it).
 
 Only for requests whose body has already been read (GET, or POST after `request.body()`):
 the listener reads the remaining ASGI messages.
@@ -22,15 +21,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 
-from wcokg.store.formats import MediaChooser, SerializedResult
-from wcokg.store.guarded import CANCEL, GuardedStore, set_unless_cancelled
+from wcokg.store.guarded import CANCEL
 
 T = TypeVar("T")
 
@@ -45,6 +43,12 @@ async def _watch(request: Request, gone: asyncio.Future[None]) -> None:
             if not gone.done():
                 gone.set_result(None)
             return
+
+
+def _set_unless_cancelled(gone: asyncio.Future[None], cancel: threading.Event) -> None:
+    """The client went away (a cancelled `gone` only means the request ended)."""
+    if not gone.cancelled():
+        cancel.set()
 
 
 @asynccontextmanager
@@ -65,23 +69,11 @@ async def _listening(request: Request) -> AsyncIterator[asyncio.Future[None]]:
         gone.cancel()
 
 
-async def serialized_while_connected(
-    request: Request,
-    store: GuardedStore,
-    sparql: str,
-    choose: MediaChooser,
-    dataset: tuple[Sequence[str], Sequence[str], str | None],
-) -> SerializedResult:
-    """`store.query_serialized_async`, stopped if the client goes away meanwhile."""
-    async with _listening(request) as gone:
-        return await store.query_serialized_async(sparql, choose, dataset, gone)
-
-
 async def while_connected(request: Request, func: Callable[..., T], *args: Any) -> T:
     """`func(*args)` in a thread, cancelled through `CANCEL` if the client disconnects."""
     cancel = threading.Event()
     async with _listening(request) as gone:
-        gone.add_done_callback(lambda future: set_unless_cancelled(future, cancel))
+        gone.add_done_callback(lambda future: _set_unless_cancelled(future, cancel))
         token = CANCEL.set(cancel)
         try:
             return await run_in_threadpool(func, *args)

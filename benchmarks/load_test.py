@@ -216,6 +216,9 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=200_000, help="stop after this many")
     parser.add_argument("--memory-bound-mb", type=float, default=150.0)
     parser.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md")
+    parser.add_argument(
+        "--server-log", type=Path, help="write the server's log (warnings, errors) to this file"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -246,7 +249,7 @@ def main() -> int:
             env=env,
             cwd=folder,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=args.server_log.open("wb") if args.server_log else subprocess.DEVNULL,
         )
         try:
             return run(base, server, args)

@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, VOID, XSD
 from wcokg.api.cache import ResultCache
 from wcokg.api.conneg import VARY, choose, sparql_chooser
 from wcokg.api.deps import CacheDep, SettingsDep, SparqlCacheDep, StoreDep, local_version
-from wcokg.api.disconnect import serialized_while_connected, while_connected
+from wcokg.api.disconnect import while_connected
 from wcokg.api.problems import Problem
 from wcokg.api.protocol import utf8_problem
 from wcokg.settings import Settings
@@ -30,7 +30,6 @@ from wcokg.store.formats import (
     MediaChooser,
     ResultKind,
 )
-from wcokg.store.guarded import GuardedStore
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -161,35 +160,19 @@ async def _query(
     request: Request, store: GraphStore, answers: ResultCache | None, text: str, params: Params
 ) -> Response:
     choose = sparql_chooser(request)
-    dataset = _dataset(request, params)
-    known, version = local_version(store)
-    if answers is not None and known:
-        key = _key(request, choose, text, params)
-        found = answers.get(version, key)  # a hit without a thread
-        if found is None:
-            generation = answers.generation  # read after `get`, which empties it on a new version
-            found = await _evaluate_async(request, store, text, choose, dataset)
-            answers.put(version, key, found, generation)
-    elif answers is not None:  # the version needs a request to the store: in a thread
-        found = await while_connected(
-            request, _answer, store, answers, _key(request, choose, text, params), text, choose
+    if answers is None:
+        media_type, body = await while_connected(
+            request, _evaluate, store, text, choose, _dataset(request, params)
         )
-    else:
-        found = await _evaluate_async(request, store, text, choose, dataset)
+        return Response(body, media_type=media_type, headers=VARY)
+    key = _key(request, choose, text, params)
+    known, version = local_version(store)
+    found = answers.get(version, key) if known else None  # a hit without a thread
+    if found is None:
+        found = await while_connected(
+            request, _answer, store, answers, key, (version,) if known else None, text, choose
+        )
     return Response(found[1], media_type=found[0], headers=VARY)
-
-
-async def _evaluate_async(
-    request: Request, store: GraphStore, text: str, choose: MediaChooser, dataset: Dataset
-) -> tuple[str, bytes]:
-    """The answer from the worker pool, on the event loop when a worker is free."""
-    if not isinstance(store, GuardedStore):
-        return await while_connected(request, _evaluate, store, text, choose, dataset)
-    default_graphs, named_graphs, base_iri = dataset
-    result = await serialized_while_connected(
-        request, store, text, choose, (default_graphs, named_graphs, base_iri)
-    )
-    return result.media_type, result.body
 
 
 def _evaluate(
@@ -206,14 +189,18 @@ def _answer(
     store: GraphStore,
     answers: ResultCache,
     key: tuple[Any, ...],
+    known: tuple[str | None] | None,
     text: str,
     choose: MediaChooser,
 ) -> tuple[str, bytes]:
-    """The answer for the store's current version, from the cache or evaluated (then kept)."""
-    version = store.version()
-    found = answers.get(version, key)
-    if found is not None:
-        return found
+    """The answer for this graph version, from the cache or evaluated (and then kept)."""
+    if known is None:
+        version = store.version()
+        found = answers.get(version, key)
+        if found is not None:
+            return found
+    else:
+        version = known[0]
     generation = answers.generation  # read after `get`, which empties it on a new version
     answer = _evaluate(store, text, choose, key[2:])
     answers.put(version, key, answer, generation)

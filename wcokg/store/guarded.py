@@ -22,8 +22,6 @@ by the HTTP layer; see SECURITY.md).
 
 from __future__ import annotations
 
-import asyncio
-import collections
 import contextlib
 import contextvars
 import csv
@@ -44,7 +42,6 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import IO, Any, cast
 
-import anyio.to_thread
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Identifier
@@ -361,31 +358,6 @@ def _worker_main(conn: Connection) -> None:
             conn.send(("error", StoreError("the answer could not be returned")))
 
 
-def set_unless_cancelled(gone: asyncio.Future[Any], cancel: threading.Event) -> None:
-    """Callback of a `gone` future: the client went away (not: the request ended)."""
-    if not gone.cancelled():
-        cancel.set()
-
-
-def _went_away(gone: asyncio.Future[Any] | None) -> bool:
-    """Whether the client's `gone` future says it went away (cancelled: the request ended)."""
-    return gone is not None and gone.done() and not gone.cancelled()
-
-
-async def _threaded(
-    func: Callable[..., object], task: tuple[Any, ...], gone: asyncio.Future[Any] | None
-) -> object:
-    """`func(task)` in a thread, with a `CANCEL` event set when `gone` is done."""
-    cancel = threading.Event()
-    if gone is not None:
-        gone.add_done_callback(lambda future: set_unless_cancelled(future, cancel))
-    token = CANCEL.set(cancel)
-    try:
-        return await anyio.to_thread.run_sync(func, task)
-    finally:
-        CANCEL.reset(token)
-
-
 # -- the pool ------------------------------------------------------------------------------------
 
 
@@ -431,10 +403,6 @@ class QueryPool:
             self._free.put(None)  # started on first use
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
-        # Event-loop callers waiting for a worker (`run_async`), served before threads.
-        self._waiters: collections.deque[
-            tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker | None]]
-        ] = collections.deque()
         self._generation = 0
         self.timeouts = 0
         self.abandoned = 0  # queries stopped because their client went away
@@ -495,134 +463,16 @@ class QueryPool:
             except BaseException:
                 if worker is not None:
                     self._retire(worker)
-                self._release(None)
+                self._free.put(None)
                 raise
-            self._release(worker)
-        finally:
-            self._admission.release()
-        status, value = reply
-        if status == "error":
-            assert isinstance(value, Exception)  # noqa: S101 (workers send exceptions)
-            raise value
-        return value
-
-    async def run_async(
-        self, task: tuple[Any, ...], gone: asyncio.Future[Any] | None = None
-    ) -> object:
-        """`run` on the event loop: the task is sent and the reply awaited without a thread (no
-        hand-over between threads, no wait for the GIL), and so is the wait for a free worker;
-        `gone` done (the client went away) stops either, like the time limit."""
-        if not self._admission.acquire(blocking=False):
-            raise QueryBusy(
-                f"too many queries at once (at most {self.limits.workers} running and "
-                f"{self.limits.queue} waiting); retry shortly"
-            )
-        try:
-            worker = await self._checkout_async(self.limits.timeout * 1.5 + 2, gone)
-            try:
-                if worker is not None and worker.generation != self._generation:
-                    self._retire(worker)
-                    worker = None
-                if worker is None:
-                    worker = await anyio.to_thread.run_sync(self._start)
-                reply = await self._exchange_async(worker, task, gone)
-            except BaseException:
-                if worker is not None:
-                    self._retire(worker)
-                self._release(None)
-                raise
-            self._release(worker)
-        finally:
-            self._admission.release()
-        status, value = reply
-        if status == "error":
-            assert isinstance(value, Exception)  # noqa: S101 (workers send exceptions)
-            raise value
-        return value
-
-    async def _checkout_async(
-        self, timeout: float, gone: asyncio.Future[Any] | None
-    ) -> _Worker | None:
-        """A free worker (None: one to start), waiting on the event loop for one if needed."""
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            try:
-                return self._free.get_nowait()
-            except queue.Empty:
-                waiter: asyncio.Future[_Worker | None] = loop.create_future()
-                self._waiters.append((loop, waiter))
-        waits: set[asyncio.Future[Any]] = {waiter} if gone is None else {waiter, gone}
-        await asyncio.wait(waits, timeout=timeout, return_when="FIRST_COMPLETED")
-        if waiter.done():
-            return waiter.result()
-        with self._lock, contextlib.suppress(ValueError):
-            self._waiters.remove((loop, waiter))
-        waiter.cancel()  # a worker on its way to it is released again (`_deliver`)
-        if _went_away(gone):
-            self.abandoned += 1
-            log.info("query dropped before it started: the client went away")
-            raise ClientGone("the client went away")
-        raise QueryBusy("every query worker stayed busy; retry shortly")
-
-    def _release(self, worker: _Worker | None) -> None:
-        """A worker (or the place of one to start) back: to the first waiter on an event
-        loop, else to the free list (where waiting threads take it)."""
-        with self._lock:
-            if self._waiters:
-                loop, waiter = self._waiters.popleft()
-                loop.call_soon_threadsafe(self._deliver, waiter, worker)
-                return
             self._free.put(worker)
-
-    def _deliver(self, waiter: asyncio.Future[_Worker | None], worker: _Worker | None) -> None:
-        if waiter.done():  # it gave up meanwhile
-            self._release(worker)
-        else:
-            waiter.set_result(worker)
-
-    async def _exchange_async(
-        self, worker: _Worker, task: tuple[Any, ...], gone: asyncio.Future[Any] | None
-    ) -> tuple[str, object]:
-        loop = asyncio.get_running_loop()
-        started = time.monotonic()
-        readable: asyncio.Future[None] = loop.create_future()
-
-        def ready() -> None:
-            if not readable.done():
-                readable.set_result(None)
-
-        try:
-            worker.conn.send(task)
-            fd = worker.conn.fileno()
-        except (EOFError, OSError):
-            raise StoreError("a query worker stopped; retry") from None
-        loop.add_reader(fd, ready)
-        try:
-            waits: set[asyncio.Future[Any]] = {readable} if gone is None else {readable, gone}
-            await asyncio.wait(waits, timeout=self.limits.timeout, return_when="FIRST_COMPLETED")
         finally:
-            loop.remove_reader(fd)
-            readable.cancel()
-        if readable.done() and not readable.cancelled():
-            try:
-                reply: tuple[str, object] = worker.conn.recv()
-            except (EOFError, OSError):
-                raise StoreError(
-                    "the query stopped its worker (too much memory?) and was abandoned"
-                ) from None
-            return reply
-        if _went_away(gone):
-            self.abandoned += 1
-            log.warning(
-                "query stopped after %.1f s: the client went away", time.monotonic() - started
-            )
-            raise ClientGone("the client went away")
-        self.timeouts += 1
-        log.warning("query stopped after %.1f s (time limit)", time.monotonic() - started)
-        raise QueryTimeout(
-            f"the query ran longer than the time limit of {self.limits.timeout:g} s and was "
-            "stopped; narrow it or add LIMIT"
-        )
+            self._admission.release()
+        status, value = reply
+        if status == "error":
+            assert isinstance(value, Exception)  # noqa: S101 (workers send exceptions)
+            raise value
+        return value
 
     def _wait_for_worker(self, timeout: float, cancel: threading.Event | None) -> _Worker | None:
         deadline = time.monotonic() + timeout
@@ -688,7 +538,7 @@ class QueryPool:
                     started[i] = self._start()
         finally:
             for worker in started:
-                self._release(worker)
+                self._free.put(worker)
 
     def restart(self) -> None:
         """Workers reopen the store before their next task (after an update in place)."""
@@ -725,34 +575,6 @@ def store_factory(store: GraphStore) -> Callable[[], GraphStore] | None:
             store.timeout,
         )
     return None
-
-
-def _serialized_task(
-    sparql: str,
-    choose: MediaChooser,
-    default_graphs: Sequence[str],
-    named_graphs: Sequence[str],
-    base_iri: str | None,
-) -> tuple[tuple[Any, ...], dict[ResultKind, Exception]]:
-    """The worker's task (the media type chosen for each result kind) and the refusals (e.g.
-    406) to raise if the query turns out to be of a kind with no acceptable media type."""
-    media: dict[ResultKind, str | None] = {}
-    refusals: dict[ResultKind, Exception] = {}
-    for kind in ResultKind:
-        try:
-            media[kind] = choose(kind)
-        except Exception as error:  # e.g. 406: raised only if the query has this kind
-            media[kind] = None
-            refusals[kind] = error.with_traceback(None)
-    task = ("serialized", sparql, media, list(default_graphs), list(named_graphs), base_iri)
-    return task, refusals
-
-
-def _serialized_result(value: object, refusals: dict[ResultKind, Exception]) -> SerializedResult:
-    kind, media_type, body = cast(tuple[ResultKind, str | None, bytes], value)
-    if media_type is None:
-        raise refusals[kind]
-    return SerializedResult(kind, media_type, body)
 
 
 class GuardedStore(GraphStore):
@@ -830,25 +652,20 @@ class GuardedStore(GraphStore):
         base_iri: str | None = None,
     ) -> SerializedResult:
         """The answer serialised in a worker, in the media type `choose` picks for its kind."""
-        task, refusals = _serialized_task(sparql, choose, default_graphs, named_graphs, base_iri)
-        return _serialized_result(self._run(task), refusals)
-
-    async def query_serialized_async(
-        self,
-        sparql: str,
-        choose: MediaChooser,
-        dataset: tuple[Sequence[str], Sequence[str], str | None],
-        gone: asyncio.Future[Any] | None = None,
-    ) -> SerializedResult:
-        """`query_serialized` for the event loop (`QueryPool.run_async`); `gone` done means
-        the client went away and stops the query. `dataset`: default graphs, named graphs and
-        the base IRI."""
-        task, refusals = _serialized_task(sparql, choose, *dataset)
-        if self.pool is None:
-            value = await _threaded(lambda t: run_task(self.inner, t, self.limits), task, gone)
-        else:
-            value = await self.pool.run_async(task, gone)
-        return _serialized_result(value, refusals)
+        media: dict[ResultKind, str | None] = {}
+        refusals: dict[ResultKind, Exception] = {}
+        for kind in ResultKind:
+            try:
+                media[kind] = choose(kind)
+            except Exception as error:  # e.g. 406: raised only if the query has this kind
+                media[kind] = None
+                refusals[kind] = error.with_traceback(None)
+        task = ("serialized", sparql, media, list(default_graphs), list(named_graphs), base_iri)
+        value = self._run(task)
+        kind, media_type, body = cast(tuple[ResultKind, str | None, bytes], value)
+        if media_type is None:
+            raise refusals[kind]
+        return SerializedResult(kind, media_type, body)
 
     def close(self) -> None:
         if self.pool is not None:
