@@ -282,3 +282,17 @@ def test_a_format_offered_nowhere_on_the_route_is_406_naming_the_offers(client: 
 def test_every_export_is_in_the_media_type_table(name: str) -> None:
     export = get_format(name)
     assert media_type(export.media_type).extension == export.extension
+
+
+# -- uncached /sparql without routing: errors still come from the app's handlers ---------------
+
+
+def test_uncached_get_errors_are_the_apps_problems(client: TestClient) -> None:
+    malformed = client.get("/sparql", params={"query": "SELECT WHERE {"})
+    assert malformed.status_code == 400
+    assert malformed.headers["content-type"] == "application/problem+json"
+    refused = client.get("/sparql", params={"query": ASK}, headers={"Accept": "text/csv"})
+    assert refused.status_code == 406
+    assert "boolean" in refused.json()["detail"]
+    twice = client.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
+    assert twice.status_code == 400
