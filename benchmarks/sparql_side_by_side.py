@@ -33,6 +33,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +49,7 @@ class Server:
     name: str
     url: str
     process: subprocess.Popen[bytes]
+    restart: Callable[[], Server]
 
 
 @dataclass
@@ -104,9 +106,23 @@ def start(
     process = subprocess.Popen(  # noqa: S603 (our own tools)
         command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
     )
-    server = Server(name, f"http://127.0.0.1:{port}{path}", process)
+    server = Server(
+        name,
+        f"http://127.0.0.1:{port}{path}",
+        process,
+        lambda: start(name, command, port, env, log, path),
+    )
     wait_for(server.url + "?query=" + urllib.parse.quote("ASK {}"), process)
     return server
+
+
+def stop(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
 
 
 def wrk(url: str, query: str, args: argparse.Namespace) -> Measure:
@@ -343,11 +359,14 @@ def main() -> None:
             skipped: set[tuple[str, str]] = set()
             for query_name, text in queries.items():
                 counts: dict[str, int] = {}
-                for server in servers:
+                for i, server in enumerate(servers):
                     try:
                         counts[server.name] = len(rows(ask(server.url, text)))
                     except OSError:  # a timeout: not measured on this query
                         skipped.add((query_name, server.name))
+                        # It may still be evaluating (rdflib cannot stop): start it afresh.
+                        stop(server)
+                        servers[i] = server.restart()
                 if len(set(counts.values())) != 1:
                     raise SystemExit(f"{query_name}: the servers disagree on the rows: {counts}")
                 print(f"{query_name}: {next(iter(counts.values()))} rows on {', '.join(counts)}")
@@ -366,11 +385,7 @@ def main() -> None:
                         )
         finally:
             for server in servers:
-                server.process.terminate()
-                try:
-                    server.process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    server.process.kill()
+                stop(server)
     section = report(results, queries, [s.name for s in servers], args, header)
     print(section)
     if args.write:
