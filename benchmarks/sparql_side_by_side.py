@@ -112,7 +112,11 @@ def start(
         process,
         lambda: start(name, command, port, env, log, path),
     )
-    wait_for(server.url + "?query=" + urllib.parse.quote("ASK {}"), process)
+    try:
+        wait_for(server.url + "?query=" + urllib.parse.quote("ASK {}"), process)
+    except SystemExit:
+        stop(server)  # not left running when it never answered
+        raise
     return server
 
 
