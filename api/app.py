@@ -13,6 +13,7 @@ from wcokg.api import limits, problems
 from wcokg.api.cache import ResultCache
 from wcokg.api.cors import ReadOnlyCORS
 from wcokg.api.fastpath import CachedAnswers
+from wcokg.api.protocol import HeadAsGet, Utf8Url
 from wcokg.api.routers import (
     activities,
     api_docs,
@@ -85,9 +86,14 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         CachedAnswers,
         state=app.state,
         peeks=[("/sparql", sparql.peek), ("/queries/", queries.peek), ("/wp/", resources.peek)],
+        directs={"/sparql": sparql.direct},
     )
+    # A path or query string that is not UTF-8 is refused before any route reads it.
+    app.add_middleware(Utf8Url)
     # Browser clients elsewhere may read everything (GET); nothing else crosses origins.
     app.add_middleware(ReadOnlyCORS)
     # Queries in killable workers under limits; body cap, headers, errors without details.
     limits.install(app, settings)
+    # HEAD wherever GET is served (outermost: every layer inside sees a GET).
+    app.add_middleware(HeadAsGet)
     return app

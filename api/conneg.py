@@ -13,37 +13,16 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from wcokg.api.problems import Problem
+from wcokg.mediatypes import ALIASES, SHORT_NAMES
 from wcokg.store.formats import FORMATS_BY_KIND, MediaChooser, ResultKind
 
 VARY = {"Vary": "Accept"}
 
-FORMAT_ALIASES: dict[str, tuple[str, ...]] = {
-    "json": ("application/sparql-results+json", "application/json"),
-    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "csv": ("text/csv",),
-    "tsv": ("text/tab-separated-values",),
-    "ttl": ("text/turtle",),
-    "turtle": ("text/turtle",),
-    "jsonld": ("application/ld+json",),
-    "json-ld": ("application/ld+json",),
-    "nt": ("application/n-triples",),
-    "ntriples": ("application/n-triples",),
-    "rdfxml": ("application/rdf+xml",),
-    "rdf": ("application/rdf+xml",),
-    "rdf+xml": ("application/rdf+xml",),
-}
-"""Short names accepted by `?format=` (a full media type is accepted too)."""
+FORMAT_ALIASES = SHORT_NAMES
+"""Short names accepted by `?format=` (a full media type is accepted too): `wcokg.mediatypes`."""
 
-MEDIA_ALIASES: dict[str, str] = {
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-    "application/x-turtle": "text/turtle",
-    "application/turtle": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/x-json+ld": "application/ld+json",
-}
-"""Media types clients send for SPARQL results, and the one each stands for."""
+MEDIA_ALIASES = ALIASES
+"""Media types clients send, and the one each stands for (`wcokg.mediatypes`)."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +41,20 @@ class MediaRange:
         if self.subtype == "*":
             return 2
         return 3 if self.subtype == subtype else 0
+
+
+def by_format(
+    offers: Sequence[str], override: Sequence[str], aliases: Mapping[str, str] = MEDIA_ALIASES
+) -> str | None:
+    """The first offer that a `?format=` value (short name or media type, possibly a
+    comma-separated list) names, or None."""
+    for value in override:
+        for wanted in (w.strip().lower() for w in value.split(",")):
+            for candidate in FORMAT_ALIASES.get(wanted, (wanted,)):
+                for name in (candidate, aliases.get(candidate)):
+                    if name in offers:
+                        return name
+    return None
 
 
 def parse_accept(header: str | None) -> list[MediaRange]:
@@ -95,16 +88,13 @@ def negotiate(
     `override` holds short names or media types, possibly comma-separated (SPARQLWrapper sends
     `format=json-ld&format=application/ld+json,application/x-json+ld`); the first that is
     offered wins, and when none is, Accept decides. Each offer gets the q of the most specific
-    Accept range matching it (or one of its `aliases`); the highest q wins and ties go to the
+    Accept range matching it (or one of its `aliases`, by default the table's); the highest q wins and ties go to the
     earlier offer. No Accept means the first offer; None when nothing is acceptable.
     """
-    aliases = aliases or {}
-    for value in override:
-        for wanted in (w.strip().lower() for w in value.split(",")):
-            for candidate in FORMAT_ALIASES.get(wanted, (wanted,)):
-                candidate = aliases.get(candidate, candidate)
-                if candidate in offers:
-                    return candidate
+    aliases = MEDIA_ALIASES if aliases is None else aliases
+    named = by_format(offers, override, aliases)
+    if named is not None:
+        return named
     ranges = parse_accept(accept)
     if not ranges:
         return offers[0] if offers else None
@@ -148,11 +138,19 @@ def sparql_chooser(request: Request) -> MediaChooser:
     return choose
 
 
-def choose_or_406(request: Request, offers: Sequence[str]) -> str:
-    """The negotiated media type among `offers` for an ordinary route, or a 406 problem."""
-    chosen = negotiate(
-        request.headers.get("accept"), offers, request.query_params.getlist("format")
-    )
+def choose(request: Request, offers: Sequence[str]) -> str:
+    """The offer `?format=` (short name or media type) or Accept asks for; 406 when none fits
+    (a `?format=` naming nothing offered is 406 too, listing the names that are)."""
+    formats = request.query_params.getlist("format")
+    if formats and by_format(offers, formats) is None:
+        names = sorted({k for k, v in SHORT_NAMES.items() if set(v) & set(offers)})
+        raise Problem(
+            406,
+            "Not Acceptable",
+            f"format {', '.join(formats)} is not offered here; available: {', '.join(names)}",
+            VARY,
+        )
+    chosen = negotiate(request.headers.get("accept"), offers, formats)
     if chosen is None:
         raise Problem(
             406,

@@ -24,6 +24,7 @@ from wcokg.api.problems import PROBLEM, problem_response
 from wcokg.errors import StoreError
 from wcokg.settings import Settings
 from wcokg.store.guarded import (
+    ClientGone,
     FederationRefused,
     GuardedStore,
     QueryBusy,
@@ -147,6 +148,11 @@ def install(app: FastAPI, settings: Settings) -> None:
         return problem_response(
             503, "Query timed out", str(error), {"Retry-After": str(int(limits.timeout))}
         )
+
+    @app.exception_handler(ClientGone)
+    async def _gone(_: Request, error: ClientGone) -> JSONResponse:
+        # Nobody reads it; 499 is the usual log code for "client closed the request".
+        return problem_response(499, "Client closed request", str(error))
 
     @app.exception_handler(QueryBusy)
     async def _busy(_: Request, error: QueryBusy) -> JSONResponse:

@@ -54,9 +54,14 @@ def install(app: FastAPI) -> None:
         return problem_response(500, type(error).__name__, str(error))
 
     @app.exception_handler(HTTPException)
-    async def _http(_: Request, error: HTTPException) -> JSONResponse:
+    async def _http(request: Request, error: HTTPException) -> JSONResponse:
+        headers = dict(error.headers or {})
+        if error.status_code == 405:  # every route on the path, not only the first matched
+            from wcokg.api.protocol import allowed_methods
+
+            headers["Allow"] = allowed_methods(request.scope)
         return problem_response(
-            error.status_code, _title(error.status_code), str(error.detail), error.headers
+            error.status_code, _title(error.status_code), str(error.detail), headers
         )
 
     @app.exception_handler(RequestValidationError)

@@ -5,7 +5,8 @@ default limits, and for `--duration` seconds (default 60, at most `--max-request
 runs `--clients` threads of ordinary traffic — named queries, SPARQL queries (distinct texts,
 so not cached), page views, dereferencing in HTML and Turtle — beside one hostile client that
 sends runaway cartesian-product queries (expected: 503 after the time limit), SERVICE queries
-(400) and oversized bodies (413). It then stops the server and itself.
+(400), oversized bodies (413) and runaway queries it hangs up on after 0.5 s (the server must
+stop each: `/health`'s `queries_abandoned` counts them). It then stops the server and itself.
 
 Passes (exit 0) when no ordinary request failed, every hostile request got its expected
 refusal, and the server's memory (its process plus the query workers) grew by less than
@@ -141,6 +142,19 @@ def ordinary_client(
             )
 
 
+GONE = 499
+"""Recorded for a client that hung up before the answer (the server stops its query)."""
+
+
+def impatient(client: httpx.Client) -> httpx.Response:
+    """A runaway query whose client hangs up after half a second: the server should stop the
+    query and free the worker at once (counted by `/health` as `queries_abandoned`)."""
+    try:
+        return client.get("/sparql", params={"query": CARTESIAN}, timeout=0.5)
+    except httpx.TimeoutException:
+        return httpx.Response(GONE)
+
+
 def hostile_client(base: str, tally: Tally, stop: threading.Event) -> None:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -148,6 +162,7 @@ def hostile_client(base: str, tally: Tally, stop: threading.Event) -> None:
     target = f"http://127.0.0.1:{listener.getsockname()[1]}/"
     cases = [
         ("hostile: runaway", lambda c: c.get("/sparql", params={"query": CARTESIAN}), 503),
+        ("hostile: impatient", impatient, GONE),
         (
             "hostile: SERVICE",
             lambda c: c.get(
@@ -201,6 +216,9 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=200_000, help="stop after this many")
     parser.add_argument("--memory-bound-mb", type=float, default=150.0)
     parser.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md")
+    parser.add_argument(
+        "--server-log", type=Path, help="write the server's log (warnings, errors) to this file"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -231,7 +249,7 @@ def main() -> int:
             env=env,
             cwd=folder,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=args.server_log.open("wb") if args.server_log else subprocess.DEVNULL,
         )
         try:
             return run(base, server, args)
@@ -277,6 +295,14 @@ def run(base: str, server: subprocess.Popen[bytes], args: argparse.Namespace) ->
         thread.join(timeout=70)
     elapsed = time.monotonic() - started
     memory_end = rss_mb(server.pid)
+    time.sleep(1)  # the last hung-up query is noticed within the listening delay
+    health = httpx.get(f"{base}/health", timeout=10).json()
+    hung_up = tally.statuses.get("hostile: impatient", {}).get(GONE, 0)
+    abandoned = int(health.get("queries_abandoned", 0))
+    if abandoned < hung_up:
+        tally.errors.append(
+            f"{hung_up} clients hung up but the server stopped only {abandoned} queries"
+        )
     growth = memory_end - memory_start
 
     rows = []
@@ -293,7 +319,9 @@ def run(base: str, server: subprocess.Popen[bytes], args: argparse.Namespace) ->
     ok = not tally.errors and growth < args.memory_bound_mb
     summary = (
         f"{tally.count} requests in {elapsed:.0f} s ({tally.count / elapsed:.0f} req/s), "
-        f"{args.clients} ordinary clients + 1 hostile; ordinary p99 "
+        f"{args.clients} ordinary clients + 1 hostile; clients that hung up {hung_up}, queries "
+        f"the server stopped for them {abandoned} (`/health` queries_abandoned), stopped by the "
+        f"time limit {health.get('queries_timed_out', 0)}; ordinary p99 "
         f"{percentile(all_ordinary, 0.99) * 1000:.1f} ms; errors: {len(tally.errors)}; memory "
         f"(server + query workers) {memory_start:.0f} MB after warm-up, peak {memory_peak:.0f} MB, "
         f"end {memory_end:.0f} MB: growth {growth:+.0f} MB (bound {args.memory_bound_mb:.0f} MB) — "
@@ -306,7 +334,8 @@ def run(base: str, server: subprocess.Popen[bytes], args: argparse.Namespace) ->
             f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit()}, {machine()}.",
             f"`wcokg serve` with the default limits (10 s time limit, 3 query workers), loopback, "
             f"{args.duration:.0f} s. Hostile: runaway cartesian products (503 expected), SERVICE "
-            "to a loopback listener (400, no connection), 2 MB bodies (413).",
+            "to a loopback listener (400, no connection), 2 MB bodies (413), impatient clients "
+            "hanging up on a runaway query after 0.5 s (499 here: their query must be stopped).",
             "",
             "| kind | requests | p50 ms | p99 ms | max ms | statuses |",
             "|---|---|---|---|---|---|",

@@ -175,10 +175,11 @@ class AppServer:
     def __init__(self, app: object) -> None:
         import uvicorn
 
+        from wcokg.api.server import config
+
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")  # type: ignore[arg-type]
-        self.server = uvicorn.Server(config)
+        self.server = uvicorn.Server(config(app, "127.0.0.1", self.port))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> AppServer:

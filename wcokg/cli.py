@@ -255,9 +255,8 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
 ) -> None:
     """Serve the stored graph over HTTP (run `wcokg build` first)."""
-    import uvicorn
-
     from wcokg.api.app import create_app
+    from wcokg.api.server import serve as serve_app
 
     store = open_store()
     if store.version() is None:
@@ -269,8 +268,8 @@ def serve(
     pool = getattr(api.state.store, "pool", None)
     if pool is not None:
         pool.warm()  # query workers ready before the first request (wcokg.store.guarded)
-    # No `Server:` header: it would name the library (SECURITY.md).
-    uvicorn.run(api, host=host, port=port, log_level="warning", server_header=False)
+    # No `Server:` header; unparseable requests answered as problem+json (wcokg.api.server).
+    serve_app(api, host, port)
 
 
 if __name__ == "__main__":  # pragma: no cover

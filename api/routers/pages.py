@@ -22,11 +22,21 @@ from wcokg.table import activity_rows
 router = APIRouter(tags=["Pages"])
 
 
-@router.get("/health", summary="Liveness, the graph version served and the warm-up's state")
-async def health(request: Request, store: StoreDep) -> dict[str, str | None]:
+@router.get(
+    "/health",
+    summary="Liveness, the graph version served, the warm-up's state and queries stopped",
+)
+async def health(request: Request, store: StoreDep) -> dict[str, str | int | None]:
     warmer = request.app.state.warmer
     warm_up = "off" if warmer is None else ("running" if warmer.running else "idle")
-    return {"status": "ok", "version": await run_in_threadpool(store.version), "warm_up": warm_up}
+    pool = getattr(store, "pool", None)
+    return {
+        "status": "ok",
+        "version": await run_in_threadpool(store.version),
+        "warm_up": warm_up,
+        "queries_timed_out": pool.timeouts if pool is not None else 0,
+        "queries_abandoned": pool.abandoned if pool is not None else 0,
+    }
 
 
 @router.get("/activities.json", summary="The activities table as JSON (the CLI's columns)")

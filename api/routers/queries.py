@@ -6,10 +6,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 
-from wcokg.api.conneg import VARY, choose_or_406
+from wcokg.api.conneg import VARY, choose
 from wcokg.api.deps import CacheDep, StoreDep, local_version
+from wcokg.api.disconnect import while_connected
 from wcokg.api.problems import Problem
 from wcokg.api.services.warmup import Warmer
 from wcokg.errors import QueryError
@@ -49,7 +49,7 @@ def peek(request: Request, state: Any) -> Response | None:
     known, version = local_version(state.store)
     if not known:
         return None
-    media_type = choose_or_406(request, tuple(FORMATS))
+    media_type = choose(request, tuple(FORMATS))
     values, twice = _parameters(request)
     if twice is not None:
         return None  # 422 from the router
@@ -71,7 +71,7 @@ async def run_query(name: str, request: Request, store: StoreDep, cache: CacheDe
         raise Problem(
             404, "Not Found", f"unknown query {name!r}; named queries: {', '.join(registry())}"
         )
-    media_type = choose_or_406(request, tuple(FORMATS))
+    media_type = choose(request, tuple(FORMATS))
     values, twice = _parameters(request)
     if twice is not None:
         raise Problem(422, "Invalid parameters", f"query {name}: parameter {twice} given twice")
@@ -85,7 +85,7 @@ async def run_query(name: str, request: Request, store: StoreDep, cache: CacheDe
         if found is not None:
             return Response(found[1], media_type=media_type, headers=VARY)
     warmer = getattr(request.app.state, "warmer", None)
-    body = await run_in_threadpool(answer, named, values, store, cache, media_type, warmer)
+    body = await while_connected(request, answer, named, values, store, cache, media_type, warmer)
     return Response(body, media_type=media_type, headers=VARY)
 
 

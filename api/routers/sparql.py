@@ -16,9 +16,11 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, VOID, XSD
 
 from wcokg.api.cache import ResultCache
-from wcokg.api.conneg import VARY, choose_or_406, sparql_chooser
+from wcokg.api.conneg import VARY, choose, sparql_chooser
 from wcokg.api.deps import CacheDep, SettingsDep, SparqlCacheDep, StoreDep, local_version
+from wcokg.api.disconnect import while_connected
 from wcokg.api.problems import Problem
+from wcokg.api.protocol import utf8_problem
 from wcokg.settings import Settings
 from wcokg.store.base import GraphStore
 from wcokg.store.formats import (
@@ -78,7 +80,7 @@ async def sparql_post(
                 body.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict"
             )
         except UnicodeDecodeError:
-            raise Problem(400, "Bad request", "the form body is not valid UTF-8") from None
+            raise Problem(*utf8_problem("the form body")) from None
         params = url_params + form
         queries, updates = _values(params, "query"), _values(params, "update")
         if queries and updates:
@@ -125,6 +127,17 @@ def peek(request: Request, state: Any) -> Response | None:
     return Response(found[1], media_type=found[0], headers=VARY)
 
 
+async def direct(request: Request, state: Any) -> Response | None:
+    """A GET /sparql with one query, answered without routing whether cached or not
+    (`api.fastpath`): FastAPI's routing and dependency solving cost about as much as an
+    uncached lookup. Anything else (no query, an update, two queries) is routed."""
+    params = request.query_params.multi_items()
+    queries = _values(params, "query")
+    if len(queries) != 1 or _values(params, "update"):
+        return None
+    return await _query(request, state.store, state.sparql_cache, queries[0], params)
+
+
 Dataset = tuple[tuple[str, ...], tuple[str, ...], str]
 """default-graph-uri values, named-graph-uri values and the base IRI (the endpoint)."""
 
@@ -148,16 +161,16 @@ async def _query(
 ) -> Response:
     choose = sparql_chooser(request)
     if answers is None:
-        media_type, body = await run_in_threadpool(
-            _evaluate, store, text, choose, _dataset(request, params)
+        media_type, body = await while_connected(
+            request, _evaluate, store, text, choose, _dataset(request, params)
         )
         return Response(body, media_type=media_type, headers=VARY)
     key = _key(request, choose, text, params)
     known, version = local_version(store)
     found = answers.get(version, key) if known else None  # a hit without a thread
     if found is None:
-        found = await run_in_threadpool(
-            _answer, store, answers, key, (version,) if known else None, text, choose
+        found = await while_connected(
+            request, _answer, store, answers, key, (version,) if known else None, text, choose
         )
     return Response(found[1], media_type=found[0], headers=VARY)
 
@@ -243,7 +256,7 @@ def _authorise(request: Request, settings: Settings) -> None:
 
 async def service_description(request: Request, store: GraphStore, settings: Settings) -> Response:
     """The SPARQL 1.1 Service Description of this endpoint, in Turtle, RDF/XML, JSON-LD or N-Triples."""
-    media_type = choose_or_406(request, tuple(GRAPH_FORMATS))
+    media_type = choose(request, tuple(GRAPH_FORMATS))
     count = await run_in_threadpool(store.triple_count)
     graph = Graph()
     graph.bind("sd", SD)
@@ -293,4 +306,4 @@ def _utf8(body: bytes) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        raise Problem(400, "Bad request", "the request body is not valid UTF-8") from None
+        raise Problem(*utf8_problem("the request body")) from None

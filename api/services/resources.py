@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from wcokg.api.services.urls import ONTOLOGY_IRI
 from wcokg.loaders.rdf import new_graph
+from wcokg.mediatypes import media_type
 from wcokg.namespaces import PREFIXES, WCOKG
 from wcokg.registry import get_query
 from wcokg.store.base import GraphStore
@@ -29,12 +30,7 @@ RDF_MEDIA = {
 }
 """Media types a description is served in, with rdflib's serialiser for each."""
 
-EXTENSIONS = {
-    "text/turtle": "ttl",
-    "application/ld+json": "jsonld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "rdf",
-}
+EXTENSIONS = {media: media_type(media).extension for media in RDF_MEDIA}
 
 
 def describe(store: GraphStore, iri: str, depth: int = 2) -> Graph:

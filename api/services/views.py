@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 from rdflib import Graph
@@ -15,7 +16,7 @@ from wcokg.api.models import Activity, Finding
 from wcokg.api.services import catalog, pictures, resources, validation
 from wcokg.api.services.catalog import STATUS_ORDER, Snapshot
 from wcokg.export.schemaorg import activities_jsonld
-from wcokg.namespaces import WCOKG
+from wcokg.namespaces import PREFIXES, WCOKG
 from wcokg.registry import registry
 from wcokg.store.base import GraphStore
 
@@ -204,7 +205,13 @@ def pictures_page(snap: Snapshot) -> dict[str, Any]:
 
 
 def console() -> dict[str, Any]:
-    return {"queries": list(registry().values())}
+    """The console: the named-query gallery, the prefixes the editor declares on demand and
+    where its completion reads the ontology's classes and properties (a named query)."""
+    return {
+        "queries": list(registry().values()),
+        "prefixes": {prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
+        "terms_url": "/queries/ontology-terms?" + urlencode({"namespace": str(WCOKG)}),
+    }
 
 
 def filter_options(snap: Snapshot) -> dict[str, Any]:

@@ -3,7 +3,7 @@ templates, and media-type choice with this app's short format names (over `api.c
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,35 +13,16 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-from wcokg.api.conneg import VARY, negotiate
+from wcokg.api.conneg import choose
 from wcokg.api.deps import SettingsDep, StoreDep, local_version
-from wcokg.api.problems import Problem
 from wcokg.api.services.catalog import CATALOG, Snapshot, snapshot
 from wcokg.api.services.urls import local_url
 
 HERE = Path(__file__).resolve().parent.parent
+__all__ = ["choose", "render", "get_snapshot", "SnapshotDep", "STATIC_DIR", "TEMPLATES"]
+
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
 STATIC_DIR = HERE / "static"
-
-SHORT_NAMES: dict[str, str] = {
-    "html": "text/html",
-    "json": "application/json",
-    "mermaid": "text/vnd.mermaid",
-    "mmd": "text/vnd.mermaid",
-    "dot": "text/vnd.graphviz",
-    "gv": "text/vnd.graphviz",
-    "svg": "image/svg+xml",
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "rdf": "application/rdf+xml",
-    "rdfxml": "application/rdf+xml",
-    "xml": "application/rdf+xml",
-}
-"""`?format=` names this app accepts for pages, pictures and resource descriptions."""
 
 
 async def get_snapshot(store: StoreDep, settings: SettingsDep, request: Request) -> Snapshot:
@@ -60,26 +41,6 @@ async def get_snapshot(store: StoreDep, settings: SettingsDep, request: Request)
 
 
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
-
-
-def choose(request: Request, offers: Sequence[str]) -> str:
-    """The offer `?format=` (short name or media type) or Accept asks for; 406 when none fits."""
-    formats = request.query_params.getlist("format")
-    override = [SHORT_NAMES.get(v.strip().lower(), v) for v in formats]
-    if override and not any(o in offers for o in override):
-        raise Problem(
-            406,
-            "Not Acceptable",
-            f"format {', '.join(formats)!s} is not offered here; available: "
-            + ", ".join(sorted({k for k, v in SHORT_NAMES.items() if v in offers})),
-            VARY,
-        )
-    chosen = negotiate(request.headers.get("accept"), offers, override)
-    if chosen is None:
-        raise Problem(
-            406, "Not Acceptable", f"available as {', '.join(offers)} (Accept or ?format=)", VARY
-        )
-    return chosen
 
 
 def render(

@@ -23,7 +23,10 @@ by the HTTP layer; see SECURITY.md).
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import csv
 import functools
+import io
 import logging
 import queue
 import re
@@ -69,6 +72,20 @@ class QueryTimeout(StoreError):
 
 class QueryBusy(StoreError):
     """Too many queries at once: refused without waiting."""
+
+
+class ClientGone(StoreError):
+    """The client that asked went away: its query was stopped (its worker killed)."""
+
+
+CANCEL: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar(
+    "wcokg_query_cancel", default=None
+)
+"""Set by the HTTP layer around a query (`wcokg.api.disconnect`): when the event is set, the
+query is abandoned as if past the time limit (waiting for a worker stops too)."""
+
+POLL_SECONDS = 0.05
+"""How often a waiting query looks at its cancel event."""
 
 
 class ResultTooLarge(QueryError):
@@ -184,13 +201,11 @@ def _service_targets(text: str, base_iri: str | None, update: bool) -> Iterator[
 
 
 class _Capped:
-    """A binary writer that refuses to grow past `limit` bytes, counting lines on the way."""
+    """A binary writer that refuses to grow past `limit` bytes."""
 
-    def __init__(self, limit: int, max_lines: int | None = None) -> None:
+    def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.max_lines = max_lines
         self.size = 0
-        self.lines = 0
         self.parts: list[bytes] = []
         self.exceeded: str | None = None
 
@@ -199,11 +214,6 @@ class _Capped:
         if self.size > self.limit:
             self.exceeded = "bytes"
             raise OSError("response size limit")
-        if self.max_lines is not None:
-            self.lines += data.count(b"\n")
-            if self.lines > self.max_lines:
-                self.exceeded = "rows"
-                raise OSError("row limit")
         self.parts.append(bytes(data))
         return len(data)
 
@@ -231,11 +241,9 @@ def _capped_triples(triples: Iterable[ox.Triple], limits: QueryLimits) -> Iterat
         yield triple
 
 
-def _write(
-    serialize: Callable[[IO[bytes]], object], limits: QueryLimits, max_lines: int | None = None
-) -> bytes:
-    """What `serialize` writes, stopped as soon as it passes the byte (or line) cap."""
-    writer = _Capped(limits.max_bytes, max_lines)
+def _write(serialize: Callable[[IO[bytes]], object], limits: QueryLimits) -> bytes:
+    """What `serialize` writes, stopped as soon as it passes the byte cap."""
+    writer = _Capped(limits.max_bytes)
     try:
         serialize(cast(IO[bytes], writer))
     except OSError:
@@ -243,6 +251,25 @@ def _write(
             raise _too_large(limits, writer.exceeded) from None
         raise
     return writer.getvalue()
+
+
+MIN_ROW_BYTES: dict[str, int] = {
+    "application/sparql-results+json": 2,  # {}
+    "application/sparql-results+xml": 9,  # <result/>
+    "text/csv": 2,  # CRLF
+    "text/tab-separated-values": 1,  # LF
+}
+"""The fewest bytes one solution takes in each SELECT result format."""
+
+
+def _count_rows(body: bytes, media_type: str) -> int:
+    """The solutions in a serialised SELECT answer (CSV, which pyoxigraph does not parse, by
+    its records after the header)."""
+    if media_type == "text/csv":
+        return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1
+    solutions = ox.parse_query_results(body, format=SOLUTION_FORMATS[media_type])
+    assert isinstance(solutions, ox.QuerySolutions)  # noqa: S101 (a SELECT answer)
+    return sum(1 for _ in solutions)
 
 
 def _serialize_capped(
@@ -262,17 +289,15 @@ def _serialize_capped(
         media_type = media.get(ResultKind.SOLUTIONS)
         if media_type is None:
             return ResultKind.SOLUTIONS, None, b""
-        # Rows are counted on TSV (one line per row, newlines in literals escaped), then the
-        # rows are serialised in the chosen format by pyoxigraph itself.
+        # Serialised once, in the chosen format, under the byte cap. Every row takes at least
+        # MIN_ROW_BYTES in it, so only an answer longer than max_rows times that can hold too
+        # many rows; only such an answer is parsed back and counted.
         solutions = result
-        tsv_format = ox.QueryResultsFormat.TSV
-        body = _write(
-            lambda out: solutions.serialize(out, format=tsv_format), limits, limits.max_rows + 1
-        )
-        if media_type != "text/tab-separated-values":
-            rows = ox.parse_query_results(body, format=tsv_format)
-            target = SOLUTION_FORMATS[media_type]
-            body = _write(lambda out: rows.serialize(out, format=target), limits)
+        target = SOLUTION_FORMATS[media_type]
+        body = _write(lambda out: solutions.serialize(out, format=target), limits)
+        long_enough = len(body) > limits.max_rows * MIN_ROW_BYTES[media_type]
+        if long_enough and _count_rows(body, media_type) > limits.max_rows:
+            raise _too_large(limits, "rows")
         return ResultKind.SOLUTIONS, media_type, body
     media_type = media.get(ResultKind.GRAPH)
     if media_type is None:
@@ -380,6 +405,7 @@ class QueryPool:
         self._lock = threading.Lock()
         self._generation = 0
         self.timeouts = 0
+        self.abandoned = 0  # queries stopped because their client went away
         self._finalizer = weakref.finalize(self, _kill_all, self._all)
 
     def _start(self) -> _Worker:
@@ -423,19 +449,17 @@ class QueryPool:
                 f"too many queries at once (at most {self.limits.workers} running and "
                 f"{self.limits.queue} waiting); retry shortly"
             )
+        cancel = CANCEL.get()
         try:
-            try:
-                # Each running query ends within the time limit (plus killing and restarting).
-                worker = self._free.get(timeout=self.limits.timeout * 1.5 + 2)
-            except queue.Empty:
-                raise QueryBusy("every query worker stayed busy; retry shortly") from None
+            # Each running query ends within the time limit (plus killing and restarting).
+            worker = self._wait_for_worker(self.limits.timeout * 1.5 + 2, cancel)
             try:
                 if worker is not None and worker.generation != self._generation:
                     self._retire(worker)
                     worker = None
                 if worker is None:
                     worker = self._start()
-                reply = self._exchange(worker, task)
+                reply = self._exchange(worker, task, cancel)
             except BaseException:
                 if worker is not None:
                     self._retire(worker)
@@ -450,13 +474,45 @@ class QueryPool:
             raise value
         return value
 
-    def _exchange(self, worker: _Worker, task: tuple[Any, ...]) -> tuple[str, object]:
+    def _wait_for_worker(self, timeout: float, cancel: threading.Event | None) -> _Worker | None:
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                return self._free.get(timeout=max(0.0, min(left, POLL_SECONDS)))
+            except queue.Empty:
+                pass
+            if cancel is not None and cancel.is_set():
+                self.abandoned += 1
+                log.info("query dropped before it started: the client went away")
+                raise ClientGone("the client went away")
+            if left <= 0:
+                raise QueryBusy("every query worker stayed busy; retry shortly")
+
+    def _exchange(
+        self, worker: _Worker, task: tuple[Any, ...], cancel: threading.Event | None = None
+    ) -> tuple[str, object]:
+        """Send the task and wait for the reply, at most the time limit; a set `cancel`
+        stops the wait (the caller kills the worker on any exception)."""
         started = time.monotonic()
+        deadline = started + self.limits.timeout
         try:
             worker.conn.send(task)
-            if worker.conn.poll(self.limits.timeout):
-                reply: tuple[str, object] = worker.conn.recv()
-                return reply
+            while True:
+                left = deadline - time.monotonic()
+                step = left if cancel is None else min(left, POLL_SECONDS)
+                if worker.conn.poll(max(0.0, step)):
+                    reply: tuple[str, object] = worker.conn.recv()
+                    return reply
+                if cancel is not None and cancel.is_set():
+                    self.abandoned += 1
+                    log.warning(
+                        "query stopped after %.1f s: the client went away",
+                        time.monotonic() - started,
+                    )
+                    raise ClientGone("the client went away")
+                if left <= 0:
+                    break
         except (EOFError, OSError):
             raise StoreError(
                 "the query stopped its worker (too much memory?) and was abandoned"
