@@ -87,7 +87,7 @@ def add_programme(g: Graph, programme: Programme, minter: Minter) -> None:
     cost a second insertion of every triple.
     """
     wp = minter.programme(programme.id)
-    source = minter.source(slug(Path(programme.source_path).stem))
+    source = add_source(g, programme, minter)
     g.add((wp, RDF.type, WCOKG.WorkProgramme))
     g.add((wp, DCTERMS.identifier, Literal(programme.id)))
     g.add((wp, DCTERMS.title, Literal(programme.title, lang="en")))
@@ -99,15 +99,6 @@ def add_programme(g: Graph, programme: Programme, minter: Minter) -> None:
         g.add((wp, WCOKG.startYear, Literal(str(programme.start_year), datatype=XSD.gYear)))
         g.add((wp, WCOKG.endYear, Literal(str(programme.end_year), datatype=XSD.gYear)))
     _flags(g, wp, programme.flags)
-
-    g.add((source, RDF.type, WCOKG.SourceDocument))
-    g.add((source, DCTERMS.title, Literal(programme.title, lang="en")))
-    g.add((source, DCTERMS.source, Literal(Path(programme.source_path).name)))
-    g.add((source, WCOKG.sha256, Literal(programme.source_sha256)))
-    g.add((source, WCOKG.lineCount, Literal(programme.source_lines)))
-    g.add((source, RDFS.label, Literal(f"Source document {Path(programme.source_path).name}")))
-    if programme.doc_reference:
-        g.add((source, DCTERMS.identifier, Literal(f"Doc. {programme.doc_reference}")))
 
     for section in programme.sections:
         node = minter.iri("wp", programme.id, "section", section.key)
@@ -139,6 +130,20 @@ def add_programme(g: Graph, programme: Programme, minter: Minter) -> None:
         _activity(g, activity, programme, wp, source, minter)
 
 
+def add_source(g: Graph, programme: Programme, minter: Minter) -> URIRef:
+    """The source document a programme (one revision of it) was read from; returns its IRI."""
+    source = minter.source(slug(Path(programme.source_path).stem))
+    g.add((source, RDF.type, WCOKG.SourceDocument))
+    g.add((source, DCTERMS.title, Literal(programme.title, lang="en")))
+    g.add((source, DCTERMS.source, Literal(Path(programme.source_path).name)))
+    g.add((source, WCOKG.sha256, Literal(programme.source_sha256)))
+    g.add((source, WCOKG.lineCount, Literal(programme.source_lines)))
+    g.add((source, RDFS.label, Literal(f"Source document {Path(programme.source_path).name}")))
+    if programme.doc_reference:
+        g.add((source, DCTERMS.identifier, Literal(f"Doc. {programme.doc_reference}")))
+    return source
+
+
 def _activity(
     g: Graph, a: Activity, programme: Programme, wp: URIRef, source: URIRef, minter: Minter
 ) -> None:
@@ -154,6 +159,8 @@ def _activity(
         g.add((node, WCOKG.previousNumber, Literal(a.previous_number)))
     g.add((node, WCOKG.rawNumber, Literal(a.raw_number)))
     g.add((node, WCOKG.revision, minter.concept("revision", a.revision)))
+    if a.match_confidence is not None:
+        g.add((node, WCOKG.matchConfidence, Literal(Decimal(str(a.match_confidence)))))
     g.add((node, DCTERMS.title, Literal(a.title, lang="en")))
     g.add((node, RDFS.label, Literal(f"{a.id} {a.title}", lang="en")))
     if a.priority:

@@ -30,7 +30,7 @@ def seed_report() -> BuildReport:
 @pytest.fixture(scope="session")
 def seed_store(seed_report: BuildReport, tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
     store = EmbeddedStore(tmp_path_factory.mktemp("store"))
-    store.replace(seed_report.graph)
+    store.replace(seed_report.graph, named_graphs=seed_report.named_graphs)
     return store
 
 

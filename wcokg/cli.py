@@ -99,7 +99,7 @@ def build(
         ensure_no_violations(checked)  # exit 1 before anything is stored
     store = open_store()
     progress(f"storing {len(report.graph)} triples in {store.location}")
-    report.version = store.replace(report.graph, copy)
+    report.version = store.replace(report.graph, copy, report.named_graphs)
     for programme in report.programmes:
         typer.echo(f"{programme.id}: {programme.title}")
     for key, value in sorted(report.counts.items()):
@@ -150,6 +150,44 @@ def activities(
         else ("id", "priority", "task_type", "lead_body", "status", "title")
     )
     sys.stdout.write(render(columns, rows, fmt))
+
+
+@app.command()
+@reports_errors
+def revisions(
+    programme: Annotated[
+        str | None, typer.Argument(help="Programme id, e.g. ptc-2022-2025 (default: all).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+) -> None:
+    """List the revisions of each programme in order; `current` marks the current view."""
+    from wcokg.history import REVISION_COLUMNS, list_revisions
+
+    _check_format(fmt, FORMATS)
+    rows = [r.row() for r in list_revisions(open_store(), programme)]
+    sys.stdout.write(render(REVISION_COLUMNS, rows, fmt))
+
+
+@app.command()
+@reports_errors
+def diff(
+    programme: Annotated[
+        str | None, typer.Option("--programme", "-p", help="Programme id (default: all).")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="Earlier revision (id or document code).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Later revision (default: the current one).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+) -> None:
+    """What changed between two revisions (default: the last two of each programme)."""
+    from wcokg.history import CHANGE_COLUMNS, diff_store
+
+    _check_format(fmt, FORMATS)
+    rows = [c.as_dict() for c in diff_store(open_store(), programme, start, end)]
+    sys.stdout.write(render(CHANGE_COLUMNS, rows, fmt))
 
 
 @app.command()
