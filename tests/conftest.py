@@ -105,7 +105,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
 def remote_store(oxigraph_server: OxigraphFactory, seed_report: BuildReport) -> RemoteStore:
     """The seed graph loaded into a real Oxigraph server through the Graph Store Protocol."""
     store = oxigraph_server()
-    store.replace(seed_report.graph)
+    store.replace(seed_report.graph, named_graphs=seed_report.named_graphs)
     return store
 
 

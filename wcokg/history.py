@@ -243,3 +243,40 @@ def diff_store(
             earlier.programme, revision_table(store, earlier), revision_table(store, later)
         )
     return changes
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """An activity in one revision: its id there, how the document marked it, status, milestones."""
+
+    revision: str
+    code: str
+    id: str
+    state: str
+    status: str
+    milestones: tuple[str, ...]
+
+
+def activity_history(store: GraphStore, activity_id: str) -> list[HistoryEntry]:
+    """The activity (by its id in the current view) in every revision holding it, earliest first
+    (`queries/activity-history.rq`)."""
+    rows = get_query("activity-history").run(store, {"activity": activity_id}).rows
+    heads: dict[str, tuple[str, str, str, str, str]] = {}
+    milestones: dict[str, list[str]] = {}
+    for row in rows:
+        revision = _text(row, "revision")
+        heads.setdefault(
+            revision,
+            (
+                revision,
+                _text(row, "code"),
+                _text(row, "id"),
+                _text(row, "state"),
+                _text(row, "status"),
+            ),
+        )
+        found = milestones.setdefault(revision, [])
+        milestone = _text(row, "milestone")
+        if milestone and milestone not in found:
+            found.append(milestone)
+    return [HistoryEntry(*head, tuple(milestones[key])) for key, head in heads.items()]
