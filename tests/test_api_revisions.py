@@ -153,3 +153,18 @@ def test_remote_store_gives_the_same_answers(
     assert list_revisions(remote) == list_revisions(embedded)
     assert diff_store(remote) == diff_store(embedded) != []
     assert diff_store(remote, start="pc0756", end="pc0800") == diff_store(embedded)
+
+
+def test_export_docx_route(client: TestClient) -> None:
+    import io
+    import zipfile
+
+    tracked = client.get("/export/docx", params={"from": "pc0756"})
+    assert tracked.status_code == 200
+    assert tracked.headers["content-type"].startswith("application/vnd.openxmlformats")
+    xml = zipfile.ZipFile(io.BytesIO(tracked.content)).read("word/document.xml")
+    assert b"<w:ins " in xml and b"<w:del " in xml
+    clean = client.get("/export/docx")
+    assert b"<w:ins " not in zipfile.ZipFile(io.BytesIO(clean.content)).read("word/document.xml")
+    assert client.get("/export/csv", params={"from": "pc0756"}).status_code == 400
+    assert client.get("/export/docx", params={"from": "pc0999"}).status_code == 400

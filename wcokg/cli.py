@@ -253,10 +253,17 @@ def export(
         str,
         typer.Argument(
             help="ttl, jsonld, nt, rdfxml (whole graph); dcat, schemaorg, iati, csv, csvw, xlsx, "
-            "markdown, html"
+            "markdown, html, docx"
         ),
     ],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--from", help="docx: earlier revision whose differences are tracked."),
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="docx: the revision written (default: current).")
+    ] = None,
 ) -> None:
     """Export the graph (refused when it has SHACL violations). See README: Exports."""
     from wcokg.export import export as render_export
@@ -264,7 +271,7 @@ def export(
 
     get_format(fmt)
     store = open_store()
-    data = render_export(store, fmt)
+    data = render_export(store, fmt, start, end)
     if output is None:
         sys.stdout.buffer.write(data)
         return

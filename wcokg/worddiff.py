@@ -1,6 +1,6 @@
 """Word-level differences between two texts (the "What changed" page and the Word writer).
 
-difflib's SequenceMatcher over word tokens (whitespace kept with the word before it), so that
+difflib's SequenceMatcher over tokens (each word and each run of whitespace), so that
 joining the `equal` and `insert` pieces gives the new text and the `equal` and `delete` pieces
 the old text, exactly.
 """
@@ -11,7 +11,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-_TOKEN_RE = re.compile(r"\S+\s*|\s+")
+_TOKEN_RE = re.compile(r"\S+|\s+")
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class Piece:
 
 
 def tokens(text: str) -> list[str]:
-    """Words with the whitespace that follows each (leading whitespace is its own token)."""
+    """Words and runs of whitespace, in order (joined they give the text back)."""
     return _TOKEN_RE.findall(text)
 
 
