@@ -89,7 +89,7 @@ def test_what_changed_page(client: TestClient, later: tuple[EmbeddedStore, dict[
     html = page.text
     assert "Struck out (1)" in html and ids["struck"] in html
     assert f"{ids['moved']} → " in html
-    assert "<ins>Completed. " in html and "<del>" in html  # word-level diff of the progress text
+    assert "<ins>Completed." in html and "<del>" in html  # word-level diff of the progress text
     assert ">status</th>" in html
 
 
