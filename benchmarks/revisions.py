@@ -4,9 +4,10 @@ BENCHMARKS.md.
 
     .venv/bin/python benchmarks/revisions.py [--revisions 20] [--runs 5] [--no-record]
 
-The revisions are made as the tests make them (tests/revision_edits.py): each later revision has
-a new document code, new progress text for a few activities, a priority changed, every fifth one
-a row struck out (later rows renumbered) and every seventh one a row inserted.
+The revisions are made as the tests make them (tests/revision_edits.py), each from the seed: a new
+document code, new progress text for three activities, a priority changed, every fifth one a row
+struck out (later rows renumbered) and every seventh one a row inserted; consecutive revisions
+therefore differ by two such sets of edits.
 """
 
 from __future__ import annotations
@@ -43,12 +44,12 @@ NEW_ROW = [
 
 
 def synthetic_revisions(folder: Path, count: int) -> list[Path]:
-    """The seed and `count - 1` later revisions, each edited from the one before."""
+    """The seed and `count - 1` later revisions, each a different set of edits of the seed."""
     seed = next(p for p in bundled_sources() if p.suffix == ".md")
     paths = [seed]
     text = seed.read_text(encoding="utf-8")
+    programme = parse(text)
     for n in range(1, count):
-        programme = parse(text)
         rows = single_line(programme, "I") + single_line(programme, "II")
         edits = {
             rows[(n * 7 + k) % len(rows)].id: {"progress": f"In progress. Step {n}.{k} done."}
@@ -61,9 +62,8 @@ def synthetic_revisions(folder: Path, count: int) -> list[Path]:
             {rows[(n * 3) % len(rows)].id: [c.format(n=n) for c in NEW_ROW]} if n % 7 == 0 else {}
         )
         later = revise(text, f"PC{756 + n:04d}", cells=edits, strike=strike, insert_after=insert)
-        text = later.text
         path = folder / f"revision-{n:02d}.md"
-        path.write_text(text, encoding="utf-8")
+        path.write_text(later.text, encoding="utf-8")
         paths.append(path)
     return paths
 

@@ -93,7 +93,8 @@ def revise(
             if activity.id in insert_after:
                 number += 1
                 mark = f"<u>{number}.</u>" if marks else f"{number}."
-                block.append(row_line([mark, *insert_after[activity.id]]))
+                width = len(split_cells(lines[activity.line_start - 1]))  # its table's columns
+                block.append(row_line([mark, *insert_after[activity.id]][:width]))
                 inserted.append(f"{section.key}-{number}")
         replacement[min(positions)] = block
     out: list[str] = []

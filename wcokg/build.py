@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from wcokg.errors import SourceFormatError
@@ -31,14 +32,38 @@ from wcokg.loaders.meetings import (
 )
 from wcokg.loaders.news import NEWS_SUFFIXES, attach, mention_activities, read_news
 from wcokg.loaders.programme import load_programme
-from wcokg.loaders.rdf import add_programme, new_graph, static_graph
+from wcokg.loaders.rdf import Triple, Triples, add_programme, static_graph
 from wcokg.loaders.records import Flag, Link, Meeting, NewsItem, Outcome, Programme
 from wcokg.loaders.reference import Reference, load_reference
 from wcokg.loaders.revision_rdf import add_changes, add_revisions
 from wcokg.loaders.revisions import Revision, current_revisions, plan_revisions
 from wcokg.namespaces import Minter
+from wcokg.store.convert import oxigraph_dataset
 
 WORK_PROGRAMME_SUFFIXES = (".md", ".markdown")
+
+
+class NamedGraphs(Mapping[str, Graph]):
+    """The build's named graphs by IRI: kept as lists of triples, each made an rdflib Graph only
+    when read (the embedded store loads them from the pyoxigraph copy and never reads them)."""
+
+    def __init__(self, triples: Mapping[str, Iterable[Triple]]) -> None:
+        self._triples = triples
+        self._graphs: dict[str, Graph] = {}
+
+    def __getitem__(self, name: str) -> Graph:
+        if name not in self._graphs:
+            graph = Graph()
+            for triple in self._triples[name]:
+                graph.add(triple)
+            self._graphs[name] = graph
+        return self._graphs[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._triples)
+
+    def __len__(self) -> int:
+        return len(self._triples)
 
 
 @dataclass
@@ -51,8 +76,11 @@ class BuildReport:
     """The default graph: the current view (latest revisions, reference data, links, history)."""
     version: str | None = None
     revisions: list[Revision] = field(default_factory=list)
-    named_graphs: dict[str, Graph] = field(default_factory=dict)
+    named_graphs: Mapping[str, Graph] = field(default_factory=dict)
     """A named graph per revision and the reference graph, by graph IRI."""
+    copy: ox.Store | None = None
+    """The named graphs as an in-memory pyoxigraph store (converted once: the history reads it,
+    `convert.oxigraph_copy(graph, into=copy)` adds the default graph, the store loads it)."""
     counts: dict[str, int] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
@@ -115,11 +143,11 @@ def _build_graph(
             ) from error
     revisions = plan_revisions(loaded)
     current = current_revisions(revisions)
-    named: dict[str, Graph] = {str(minter.graph("reference")): static_graph(minter)}
+    named: dict[str, Iterable[Triple]] = {str(minter.graph("reference")): static_graph(minter)}
     for revision in revisions:
         programme = revision.programme
         progress(f"{programme.id} revision {revision.id}: {len(programme.activities)} rows -> RDF")
-        part = new_graph()
+        part = Triples()
         add_programme(part, programme, minter.with_identities(programme.id, revision.identities))
         named[str(minter.revision(programme.id, revision.id))] = part
         if revision in current:
@@ -129,8 +157,11 @@ def _build_graph(
         minter = minter.with_identities(revision.programme.id, revision.identities)
     programmes = [r.programme for r in current]
     add_revisions(graph, revisions, minter, minter.graph("reference"))
-    add_history(graph, revisions, named, minter)
-    report = BuildReport(programmes, graph, revisions=revisions, named_graphs=named)
+    copy = oxigraph_dataset(named)
+    add_history(graph, revisions, copy, minter)
+    report = BuildReport(
+        programmes, graph, revisions=revisions, named_graphs=NamedGraphs(named), copy=copy
+    )
     link_sources(report, news_paths, reference, minter, progress)
     report.counts = summarise(programmes, graph)
     report.counts.update(
@@ -144,9 +175,7 @@ def _build_graph(
     return report
 
 
-def add_history(
-    graph: Graph, revisions: list[Revision], named: dict[str, Graph], minter: Minter
-) -> None:
+def add_history(graph: Graph, revisions: list[Revision], named: ox.Store, minter: Minter) -> None:
     """The changes from every earlier revision of a programme to its current one, into `graph`
     (read through the same named queries and diff as `wcokg diff`)."""
     from wcokg.history import RevisionInfo, diff_rows, revision_table
@@ -154,8 +183,7 @@ def add_history(
 
     if len(revisions) == len({r.programme.id for r in revisions}):
         return  # one revision per programme: no history
-    store = MemoryStore()
-    store.replace(new_graph(), named_graphs=named)
+    store = MemoryStore(named)
     reference = str(minter.graph("reference"))
 
     def info(revision: Revision) -> RevisionInfo:

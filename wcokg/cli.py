@@ -88,7 +88,8 @@ def build(
 
     report = build_graph(list(sources or bundled_sources()), Minter(settings.base), progress)
     progress("validating against shapes/*.ttl")
-    copy = oxigraph_copy(report.graph)  # validation's SPARQL checks and the store both use it
+    # Validation's SPARQL checks and the store both use it (with the revisions' named graphs).
+    copy = oxigraph_copy(report.graph, into=report.copy)
     checked = validate_graph(report.graph, copy=copy)
     counts = checked.counts()
     typer.echo(

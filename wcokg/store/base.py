@@ -54,7 +54,8 @@ class GraphStore(ABC):
         triples (a revision per graph, the reference data) and replaces every named graph the
         store had. An rdflib `Dataset` given as `graph` also keeps its own named graphs. `copy`,
         an in-memory pyoxigraph copy of a plain `graph` made already (the build's, by
-        `convert.oxigraph_copy`), is used by stores that can load from it.
+        `convert.oxigraph_copy`, possibly holding the named graphs too: `oxigraph_dataset`), is
+        used by stores that can load from it.
         """
 
     @abstractmethod

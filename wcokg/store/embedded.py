@@ -66,10 +66,18 @@ class EmbeddedStore(GraphStore):
         target = versions / version
         try:
             store = ox.Store(str(target))
-            parts = graph_parts(graph, named_graphs)
             if copy is not None and not isinstance(graph, Dataset):
-                store.bulk_extend(copy.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-                parts = parts[1:]
+                # The copy's default graph, and the named graphs it holds already.
+                store.bulk_extend(copy.quads_for_pattern(None, None, None, None))
+                named = named_graphs or {}
+                pending = {
+                    name: named[name]
+                    for name in named
+                    if not copy.contains_named_graph(ox.NamedNode(name))
+                }
+                parts = graph_parts(graph, pending)[1:]
+            else:
+                parts = graph_parts(graph, named_graphs)
             for name, part in parts:
                 into = ox.DefaultGraph() if name is None else ox.NamedNode(name)
                 store.bulk_extend(quads(part, into))

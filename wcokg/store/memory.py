@@ -20,9 +20,10 @@ from wcokg.store.formats import RawResult
 class MemoryStore(GraphStore):
     """A dataset held in memory for the life of the object (nothing is written to disk)."""
 
-    def __init__(self) -> None:
-        self._store = ox.Store()
-        self._version: str | None = None
+    def __init__(self, store: ox.Store | None = None) -> None:
+        """Over `store` when given (e.g. the build's `convert.oxigraph_dataset`), else empty."""
+        self._store = store if store is not None else ox.Store()
+        self._version: str | None = None if store is None else f"memory-{time.monotonic_ns()}"
 
     @property
     def location(self) -> str:
