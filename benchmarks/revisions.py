@@ -35,6 +35,7 @@ from wcokg.history import diff_store  # noqa: E402
 from wcokg.namespaces import Minter  # noqa: E402
 from wcokg.registry import registry  # noqa: E402
 from wcokg.store import EmbeddedStore  # noqa: E402
+from wcokg.store.convert import oxigraph_copy  # noqa: E402
 
 NEW_ROW = [
     "B", "Y", "Develop guidance on a topic added by revision {n}", "SP1", "Development",
@@ -99,22 +100,26 @@ def main() -> None:
         seed_report = build_graph(paths[:1], Minter())
         seed_store.replace(seed_report.graph, named_graphs=seed_report.named_graphs)
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         report = build_graph(paths, Minter())
-        built = time.perf_counter() - start
+        built, built_cpu = time.perf_counter() - start, time.process_time() - cpu
         store = EmbeddedStore(folder / "store")
         start = time.perf_counter()
-        store.replace(report.graph, named_graphs=report.named_graphs)
+        # As `wcokg build` does: the default graph added to the build's pyoxigraph copy.
+        copy = oxigraph_copy(report.graph, into=report.copy)
+        store.replace(report.graph, copy, report.named_graphs)
         stored = time.perf_counter() - start
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        quads = sum(len(g) for g in report.named_graphs.values()) + len(report.graph)
+        quads = len(copy)
 
         env = {**os.environ, "WCOKG_STORE": str(folder / "cli")}
         cli = [sys.executable, "-m", "wcokg.cli"]
-        start = time.perf_counter()
+        start, children = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run([*cli, "build", "-q", *map(str, paths)], env=env, check=True,
                        capture_output=True)  # fmt: skip
         cli_build = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cli_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
 
         diff_store(store)  # first call parses the named queries
         diffs = timed(lambda: diff_store(store), args.runs)
@@ -137,9 +142,10 @@ def main() -> None:
         "| measure | result | target |",
         "|---|---|---|",
         f"| build {args.revisions} revisions of the seed (in-process: read, match, RDF, history) | "
-        f"{built:.1f} s (+ {stored:.1f} s to store {quads} quads) | < 30 s |",
+        f"{built:.1f} s wall, {built_cpu:.1f} s CPU (+ {stored:.1f} s to store {quads} quads) "
+        "| < 30 s |",
         f"| `wcokg build` of the {args.revisions} revisions (whole process, with validation and store) | "
-        f"{cli_build:.1f} s | < 30 s |",
+        f"{cli_build:.1f} s wall, {cli_cpu:.1f} s CPU | < 30 s |",
         f"| diff of the last two revisions (`wcokg.history.diff_store`, median of {args.runs}; "
         f"{changes} changes) | {statistics.median(diffs) * 1000:.0f} ms | < 300 ms |",
         f"| `wcokg diff --format csv` (whole process, start-up included) | {cli_diff * 1000:.0f} ms | – |",

@@ -170,6 +170,7 @@ def _build_graph(
             "meetings": len(report.meetings),
             "outcomes": len(report.outcomes),
             "news items": len(report.news),
+            "revisions": len(revisions),
         }
     )
     return report
