@@ -7,12 +7,14 @@ identified by its document code (``PC0756`` -> ``pc0756``) or, without one, by i
 report to, then the month, then the document code's number — and, where that does not decide,
 by the order they were given in.
 
-Activities are matched between consecutive revisions by content, never by number: identical rows
-first, then a weighted word overlap of title, KPI, timeline, team resources, bodies and progress
-(at least THRESHOLD, with titles sharing TITLE_THRESHOLD of their words unless the rest is STRONG).
-A tracked-change mark that agrees (the later row's printed old number is the earlier row's
-number) breaks ties between equally close candidates. Each match has a confidence (0-1); a match
-with a runner-up nearly as close is flagged ``ambiguous-revision-match``.
+Activities are matched between consecutive revisions by identity, never by their numbers alone:
+identical rows first; then the tracked-change marks of the later document (``12 11.``: this row
+was 12; a struck-out row keeps its old number) when they are relative to the earlier revision
+(most marks name the row closest in content) and the named row shares some content
+(MARK_THRESHOLD); then a weighted word overlap of title, KPI, timeline, team resources, bodies and
+progress (at least THRESHOLD, with titles sharing TITLE_THRESHOLD of their words unless the rest
+is STRONG). Each match has a confidence (0-1); a content match with a runner-up nearly as close
+is flagged ``ambiguous-revision-match``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import cmp_to_key
 
 from wcokg.errors import SourceFormatError
+from wcokg.loaders.numbering import printed_previous
 from wcokg.loaders.records import Activity, Flag, Programme
 
 WEIGHTS = {
@@ -41,6 +44,12 @@ TITLE_THRESHOLD = 0.25
 """... with at least this word overlap of their titles, unless the rest makes it STRONG."""
 STRONG = 0.8
 """Similarity at which a rewritten title does not prevent a match."""
+MARK_THRESHOLD = 0.3
+"""Least similarity for a row to be the one its tracked-change mark names."""
+MARK_AGREEMENT = 0.8
+"""Share of marked rows whose mark must name (nearly) their closest row for marks to be trusted."""
+MARK_MARGIN = 0.1
+"""How much closer another row may be than the row a mark names, for the mark still to agree."""
 AMBIGUITY_MARGIN = 0.05
 """A runner-up within this margin of the chosen match makes the match ambiguous."""
 
@@ -232,13 +241,35 @@ def _weighted(a: _Profile, b: _Profile) -> float:
     return total
 
 
-def _mark_agrees(earlier: Activity, later: Activity) -> bool:
-    """The later row's tracked-change mark names the earlier row's number (same section)."""
-    return (
-        later.section == earlier.section
-        and later.revision in ("renumbered", "deleted")
-        and later.previous_number == earlier.number
-    )
+def _mark(activity: Activity) -> tuple[str, int] | None:
+    """(section, old number) a row's tracked-change mark names: the old number printed before the
+    new one (``12 11.``), or the number a struck-out row keeps; None without a mark."""
+    if activity.deleted:
+        return activity.section, activity.number
+    if activity.revision != "renumbered":
+        return None
+    old = printed_previous(activity.raw_number, activity.number)
+    return (activity.section, old) if old is not None else None
+
+
+def _marks_trusted(before: list[_Profile], after: list[_Profile]) -> dict[int, int]:
+    """Later row -> earlier row named by its mark, when the document's marks are relative to the
+    earlier revision: for at least MARK_AGREEMENT of the marked rows, no row is closer in content
+    than the one the mark names by more than MARK_MARGIN (marks left from an older revision name
+    rows clearly less alike than the right ones). Else empty."""
+    numbered = {(p.activity.section, p.activity.number): i for i, p in enumerate(before)}
+    named: dict[int, int] = {}
+    for j, p in enumerate(after):
+        mark = _mark(p.activity)
+        if mark is not None and mark in numbered:
+            named[j] = numbered[mark]
+    if not named:
+        return {}
+    agree = 0
+    for j, i in named.items():
+        best = max(_weighted(p, after[j]) for p in before)
+        agree += best - _weighted(before[i], after[j]) <= MARK_MARGIN
+    return named if agree >= MARK_AGREEMENT * len(named) else {}
 
 
 def match_activities(earlier: Sequence[Activity], later: Sequence[Activity]) -> list[Match]:
@@ -269,7 +300,15 @@ def match_activities(earlier: Sequence[Activity], later: Sequence[Activity]) -> 
                 other if ambiguous and other else None,
             )
             taken.add(i)
-    # 2. The rest by content similarity, best pairs first.
+    # 2. Tracked-change marks relative to the earlier revision, with some content in common.
+    for j, i in _marks_trusted(before, after).items():
+        if j in chosen or i in taken:
+            continue
+        s = _weighted(before[i], after[j])
+        if s >= MARK_THRESHOLD:
+            chosen[j] = Match(after[j].activity, before[i].activity, s)
+            taken.add(i)
+    # 3. The rest by content similarity, best pairs first.
     rest_before = [i for i in range(len(before)) if i not in taken]
     rest_after = [j for j in range(len(after)) if j not in chosen]
     scores: dict[tuple[int, int], float] = {}
@@ -279,10 +318,9 @@ def match_activities(earlier: Sequence[Activity], later: Sequence[Activity]) -> 
             s = _score(before[i], after[j])
             scores[i, j] = s
             if s >= THRESHOLD:
-                mark = _mark_agrees(before[i].activity, after[j].activity)
-                candidates.append((-s, not mark, j, i))
+                candidates.append((-s, j, i))
     candidates.sort()
-    for negative, _no_mark, j, i in candidates:
+    for negative, j, i in candidates:
         if j in chosen or i in taken:
             continue
         s = -negative

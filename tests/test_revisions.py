@@ -304,6 +304,37 @@ def test_ambiguous_match_is_flagged_with_a_confidence() -> None:
     ]
 
 
+def test_tracked_change_marks_match_a_rewritten_row() -> None:
+    earlier = parse(tiny(["Draft the guide on ports", "Update the rail annex", "Study drones"]))
+    titles = ["Prepare a handbook for harbour authorities", "Study drones"]
+    marked = parse(tiny(titles, "TX2", ["2 1.", "3 2."]))
+    pairs = {
+        m.later.id: m.earlier.id if m.earlier else None
+        for m in match_activities(earlier.activities, marked.activities)
+        if m.later
+    }
+    assert pairs == {"I-1": "I-2", "I-2": "I-3"}
+    plain = parse(tiny(titles, "TX2"))  # the same rows without marks: content alone
+    pairs = {
+        m.later.id: m.earlier.id if m.earlier else None
+        for m in match_activities(earlier.activities, plain.activities)
+        if m.later
+    }
+    assert pairs == {"I-1": None, "I-2": "I-3"}
+
+
+def test_marks_from_an_older_revision_are_not_trusted() -> None:
+    earlier = parse(tiny(["Draft the guide on ports", "Update the rail annex", "Study drones"]))
+    # Marks that name the wrong rows (left from another revision): content decides.
+    later = parse(tiny(["Study drones", "Draft the guide on ports"], "TX2", ["2 1.", "3 2."]))
+    pairs = {
+        m.later.id: m.earlier.id
+        for m in match_activities(earlier.activities, later.activities)
+        if m.later and m.earlier
+    }
+    assert pairs == {"I-1": "I-3", "I-2": "I-1"}
+
+
 def test_unrelated_rows_are_not_matched() -> None:
     earlier = parse(tiny(["Draft the guide on ports"]))
     later = parse(tiny(["Organise a regional workshop on e-commerce statistics"]))
@@ -311,18 +342,19 @@ def test_unrelated_rows_are_not_matched() -> None:
     assert match.earlier is None
 
 
-def tiny(titles: list[str], code: str = "TX1") -> str:
+def tiny(titles: list[str], code: str = "TX1", numbers: list[str] | None = None) -> str:
     """A small programme in the template: one section, one row per title, sharing other cells
-    except the KPI (which names the title)."""
+    except the KPI (which names the title); `numbers` are the No. cells (default 1., 2., …)."""
     header = (
         "| No. | Priority ranking | Link to the Strategic Plan | Activities | WCO Strategic Plan | "
         "Type of task associated | Responsible body | Team resources | Key Performance Indicators "
         "| Timeline | Progress | Completion status |"
     )
+    numbers = numbers or [f"{n}." for n in range(1, len(titles) + 1)]
     rows = [
-        f"| {n}. | A | Y | {title} | SP1 | Development | PTC, Council | One officer | {title} done "
+        f"| {n} | A | Y | {title} | SP1 | Development | PTC, Council | One officer | {title} done "
         f"| June 2025 (PTC) | In progress. | |"
-        for n, title in enumerate(titles, start=1)
+        for n, title in zip(numbers, titles, strict=True)
     ]
     return "\n".join(
         [
