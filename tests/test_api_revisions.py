@@ -168,3 +168,9 @@ def test_export_docx_route(client: TestClient) -> None:
     assert b"<w:ins " not in zipfile.ZipFile(io.BytesIO(clean.content)).read("word/document.xml")
     assert client.get("/export/csv", params={"from": "pc0756"}).status_code == 400
     assert client.get("/export/docx", params={"from": "pc0999"}).status_code == 400
+
+
+def test_home_page_links_what_changed(client: TestClient) -> None:
+    html = client.get("/").text
+    assert "revision PC0800" in html and "2 revision(s) loaded" in html
+    assert f'href="{WP}/what-changed"' in html

@@ -15,7 +15,7 @@ from wcokg.api.models import Activity, Finding
 from wcokg.api.services import catalog, pictures, resources, validation
 from wcokg.api.services.catalog import STATUS_ORDER, Snapshot
 from wcokg.export.schemaorg import activities_jsonld
-from wcokg.history import activity_history
+from wcokg.history import activity_history, list_revisions
 from wcokg.namespaces import WCOKG
 from wcokg.registry import registry
 from wcokg.store.base import GraphStore
@@ -108,6 +108,7 @@ def home(snap: Snapshot, store: GraphStore) -> dict[str, Any]:
         "validation": report,
         "today": snap.today,
         "bodies": snap.bodies,
+        "revisions": snap.remember("revisions", lambda: list_revisions(store)),
     }
 
 
