@@ -4,7 +4,6 @@ numbers rewritten with tracked-change marks relative to the earlier revision."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from wcokg.loaders.document import read_document, split_cells
@@ -136,7 +135,3 @@ def single_line(programme: Programme, section: str) -> list[Activity]:
         for a in programme.activities
         if a.section == section and not a.deleted and a.line_start == a.line_end
     ]
-
-
-def plain_title(activity: Activity) -> str:
-    return re.sub(r"\s+", " ", activity.title).strip()
