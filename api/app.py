@@ -25,6 +25,7 @@ from wcokg.api.routers import (
     pictures,
     queries,
     resources,
+    revisions,
     sparql,
     validation,
 )
@@ -79,7 +80,16 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(export.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     api_docs.install(app)
-    for router in (activities, bodies, instruments, meetings, validation, pictures, resources):
+    for router in (
+        activities,
+        bodies,
+        instruments,
+        meetings,
+        validation,
+        pictures,
+        revisions,
+        resources,
+    ):
         app.include_router(router.router)
     # Cached answers without routing; inside CORS and hardening, which add their headers.
     app.add_middleware(

@@ -150,6 +150,19 @@ def number_section(raw_numbers: list[str]) -> list[Numbering]:
     return result
 
 
+def printed_previous(raw: str, number: int) -> int | None:
+    """The old number a No. cell prints before the revised `number` (``12 11.`` -> 12, ``3231.``
+    with 31 -> 32), or None when it prints only one number (no renumbering mark)."""
+    tokens = _tokens(raw)
+    if len(tokens) >= 2:
+        return int("".join(tokens[:-1]))
+    if len(tokens) == 1:
+        token, want = tokens[0], str(number)
+        if len(token) > len(want) and token.endswith(want) and not token.startswith("0"):
+            return int(token[: -len(want)])
+    return None
+
+
 def _next_takes(raw_numbers: list[str], index: int, expected: int) -> bool:
     """Whether the next row reads as the one holding `expected` (so this row gave it up)."""
     for later in raw_numbers[index + 1 :]:

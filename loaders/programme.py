@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +18,11 @@ from wcokg.namespaces import slug
 
 _LEGEND_CODE_RE = re.compile(r"\*\*\s*([A-Z]{2,4}\d{1,2})\s*\*\*")
 _YEARS_RE = re.compile(r"((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)")
+_SESSION_RE = re.compile(
+    r"\b(\d{1,3})(?:st|nd|rd|th)(?:\s*/\s*\d{1,3}(?:st|nd|rd|th))?\s+(?:[A-Z][\w.]*\s+)?Sessions?\b"
+)
+_MONTHS = [name.lower() for name in calendar.month_name[1:]]
+_MONTH_YEAR_RE = re.compile(rf"\b({'|'.join(_MONTHS)})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
 def load_programme(
@@ -64,6 +70,27 @@ def programme_identity(
     return "-".join(parts), owner, start, end
 
 
+def stated_session(document: Document) -> tuple[str | None, int | None, str | None]:
+    """The session a document says it reports progress for, outside its tables and footnotes.
+
+    A line such as ``243rd/244th PTC Sessions, April 2024`` gives the session as written, its
+    first ordinal (243) and the month (``2024-04``); (None, None, None) when no line states one.
+    """
+    notes = {note.line for note in document.footnotes.values()}
+    for index, line in enumerate(document.lines, start=1):
+        if line.lstrip().startswith("|") or index in notes:
+            continue
+        session = _SESSION_RE.search(line)
+        if session is None:
+            continue
+        month = _MONTH_YEAR_RE.search(line)
+        when = (
+            f"{month.group(2)}-{_MONTHS.index(month.group(1).lower()) + 1:02d}" if month else None
+        )
+        return session.group(0), int(session.group(1)), when
+    return None, None, None
+
+
 def build_programme(document: Document, reference: Reference) -> Programme:
     """Normalise every row of the document into an Activity."""
     codes = legend_codes(document)
@@ -105,7 +132,11 @@ def build_programme(document: Document, reference: Reference) -> Programme:
     for line, reason in document.skipped:
         if reason.startswith("row without"):
             flags.append(Flag("orphan-row", f"Line {line}: {reason}", document.lines[line - 1]))
+    session, ordinal, when = stated_session(document)
     return Programme(
+        session=session,
+        session_ordinal=ordinal,
+        reports_for=when,
         id=wp_id,
         title=document.title,
         body_id=owner,

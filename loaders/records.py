@@ -156,6 +156,9 @@ class Activity:
     raw_lines: list[str]
     flags: list[Flag] = field(default_factory=list)
     id_suffix: str = ""
+    match_confidence: float | None = None
+    """How surely this row was matched to an activity of the previous revision (0-1), when it was
+    (loaders/revisions.py); None for the first revision and for rows no earlier one holds."""
 
     @property
     def id(self) -> str:
@@ -186,6 +189,11 @@ class Programme:
     footnotes: dict[str, Footnote]
     activities: list[Activity]
     flags: list[Flag] = field(default_factory=list)
+    session: str | None = None
+    """The session the document reports progress for, as stated (``243rd/244th Sessions``)."""
+    session_ordinal: int | None = None
+    reports_for: str | None = None
+    """The month (``YYYY-MM``) or year the document reports progress for, when it states one."""
 
     def current(self) -> list[Activity]:
         return [a for a in self.activities if not a.deleted]

@@ -82,7 +82,7 @@ def seed_report() -> BuildReport:
 @pytest.fixture(scope="session")
 def seed_store(seed_report: BuildReport, tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
     store = EmbeddedStore(tmp_path_factory.mktemp("store"))
-    store.replace(seed_report.graph)
+    store.replace(seed_report.graph, named_graphs=seed_report.named_graphs)
     return store
 
 
@@ -157,7 +157,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
 def remote_store(oxigraph_server: OxigraphFactory, seed_report: BuildReport) -> RemoteStore:
     """The seed graph loaded into a real Oxigraph server through the Graph Store Protocol."""
     store = oxigraph_server()
-    store.replace(seed_report.graph)
+    store.replace(seed_report.graph, named_graphs=seed_report.named_graphs)
     return store
 
 

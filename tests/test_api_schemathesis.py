@@ -25,7 +25,8 @@ from wcokg.store import EmbeddedStore
 _folder = Path(tempfile.mkdtemp(prefix="wcokg-schemathesis-"))
 atexit.register(shutil.rmtree, _folder, ignore_errors=True)
 _store = EmbeddedStore(_folder)
-_store.replace(build_graph(bundled_sources(), Minter()).graph)
+_report = build_graph(bundled_sources(), Minter())
+_store.replace(_report.graph, named_graphs=_report.named_graphs)
 _app = create_app(Settings(store=_folder), _store)
 _app.state.today = date(2024, 3, 1)
 

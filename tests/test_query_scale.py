@@ -27,6 +27,8 @@ BOUND_SECONDS = 5.0
 """Per query at ~100k triples; measured well under 1 s (BENCHMARKS.md). A planner cliff (a path
 walked from every node) took 10-25 s at 150k triples before the rewrite."""
 
+NAMED_GRAPH_QUERIES = {"activity-history"}
+"""Queries reading the revisions' named graphs (issue 15), which the synthetic graph lacks."""
 REWRITTEN_CASES = {
     "reporting-line": [{"body": b} for b in ("dmpt", "swg", "ptc", "council", "nope")],
     "references": [{"activity": a} for a in ("II-22", "I-24", "I-2", "II-1", "nope")],
@@ -75,6 +77,8 @@ def test_named_query_at_100k_triples(
     result = named.run(scaled, values)
     elapsed = time.perf_counter() - start
     assert elapsed < BOUND_SECONDS, f"{name}: {elapsed:.1f} s at 100k+ triples"
+    if name in NAMED_GRAPH_QUERIES:
+        return  # the generator writes the default graph only: no revision graphs to read
     # Every programme copy links to the same reference data: nothing the seed answers is lost.
     assert len(result.rows) >= len(named.run(seed_store, values).rows)
 

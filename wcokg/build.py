@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
-from rdflib import Graph
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
 
 from wcokg.errors import SourceFormatError
 from wcokg.loaders.link_rdf import (
@@ -39,12 +40,38 @@ from wcokg.loaders.news import (
     read_news,
 )
 from wcokg.loaders.programme import load_programme
-from wcokg.loaders.rdf import add_programme, static_graph
+from wcokg.loaders.rdf import Triple, Triples, add_programme, static_graph
 from wcokg.loaders.records import Flag, Link, Meeting, NewsItem, Outcome, Programme
 from wcokg.loaders.reference import Reference, load_reference
+from wcokg.loaders.revision_rdf import add_changes, add_revisions
+from wcokg.loaders.revisions import Revision, current_revisions, plan_revisions
 from wcokg.namespaces import Minter
+from wcokg.store.convert import oxigraph_dataset
 
 WORK_PROGRAMME_SUFFIXES = (".md", ".markdown")
+
+
+class NamedGraphs(Mapping[str, Graph]):
+    """The build's named graphs by IRI: kept as lists of triples, each made an rdflib Graph only
+    when read (the embedded store loads them from the pyoxigraph copy and never reads them)."""
+
+    def __init__(self, triples: Mapping[str, Iterable[Triple]]) -> None:
+        self._triples = triples
+        self._graphs: dict[str, Graph] = {}
+
+    def __getitem__(self, name: str) -> Graph:
+        if name not in self._graphs:
+            graph = Graph()
+            for triple in self._triples[name]:
+                graph.add(triple)
+            self._graphs[name] = graph
+        return self._graphs[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._triples)
+
+    def __len__(self) -> int:
+        return len(self._triples)
 
 
 @dataclass
@@ -52,8 +79,16 @@ class BuildReport:
     """What a build produced, for the command line and tests."""
 
     programmes: list[Programme]
+    """The current revision of each programme (the one the default graph shows)."""
     graph: Graph
+    """The default graph: the current view (latest revisions, reference data, links, history)."""
     version: str | None = None
+    revisions: list[Revision] = field(default_factory=list)
+    named_graphs: Mapping[str, Graph] = field(default_factory=dict)
+    """A named graph per revision and the reference graph, by graph IRI."""
+    copy: ox.Store | None = None
+    """The named graphs as an in-memory pyoxigraph store (converted once: the history reads it,
+    `convert.oxigraph_copy(graph, into=copy)` adds the default graph, the store loads it)."""
     counts: dict[str, int] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
@@ -102,11 +137,11 @@ def _build_graph(
         )
     reference = load_reference()
     graph = static_graph(minter)
-    programmes = []
+    loaded = []
     for path in programme_paths:
         progress(f"reading {path}")
         try:
-            programme = load_programme(path, reference, progress)
+            loaded.append(load_programme(path, reference, progress))
         except SourceFormatError:
             raise
         except Exception as error:  # a loader bug must still end in one clear line
@@ -114,10 +149,27 @@ def _build_graph(
                 str(path),
                 f"could not be read as a work programme ({type(error).__name__}: {error})",
             ) from error
-        programmes.append(programme)
-        progress(f"{programme.id}: {len(programme.activities)} rows -> RDF")
-        add_programme(graph, programme, minter)
-    report = BuildReport(programmes, graph)
+    revisions = plan_revisions(loaded)
+    current = current_revisions(revisions)
+    named: dict[str, Iterable[Triple]] = {str(minter.graph("reference")): static_graph(minter)}
+    for revision in revisions:
+        programme = revision.programme
+        progress(f"{programme.id} revision {revision.id}: {len(programme.activities)} rows -> RDF")
+        part = Triples()
+        add_programme(part, programme, minter.with_identities(programme.id, revision.identities))
+        named[str(minter.revision(programme.id, revision.id))] = part
+        if revision in current:
+            for triple in part:
+                graph.add(triple)
+    for revision in current:  # links, meetings and outcomes name activities by their identity
+        minter = minter.with_identities(revision.programme.id, revision.identities)
+    programmes = [r.programme for r in current]
+    add_revisions(graph, revisions, minter, minter.graph("reference"))
+    copy = oxigraph_dataset(named)
+    add_history(graph, revisions, copy, minter)
+    report = BuildReport(
+        programmes, graph, revisions=revisions, named_graphs=NamedGraphs(named), copy=copy
+    )
     link_sources(report, news_paths, reference, minter, progress)
     report.counts = summarise(programmes, graph)
     report.counts.update(
@@ -126,9 +178,37 @@ def _build_graph(
             "meetings": len(report.meetings),
             "outcomes": len(report.outcomes),
             "news items": len(report.news),
+            "revisions": len(revisions),
         }
     )
     return report
+
+
+def add_history(graph: Graph, revisions: list[Revision], named: ox.Store, minter: Minter) -> None:
+    """The changes from every earlier revision of a programme to its current one, into `graph`
+    (read through the same named queries and diff as `wcokg diff`)."""
+    from wcokg.history import RevisionInfo, diff_rows, revision_table
+    from wcokg.store.memory import MemoryStore
+
+    if len(revisions) == len({r.programme.id for r in revisions}):
+        return  # one revision per programme: no history
+    store = MemoryStore(named)
+    reference = str(minter.graph("reference"))
+
+    def info(revision: Revision) -> RevisionInfo:
+        iri = str(minter.revision(revision.programme.id, revision.id))
+        return RevisionInfo(revision.programme.id, revision.id, iri, revision.index, "",
+                            revision.code or "", "", "", 0, False, reference)  # fmt: skip
+
+    latest = {r.programme.id: r for r in revisions}
+    for programme, end in latest.items():
+        earlier = [r for r in revisions if r.programme.id == programme and r is not end]
+        if not earlier:
+            continue
+        end_rows = revision_table(store, info(end))
+        for start in earlier:
+            changes = diff_rows(programme, revision_table(store, info(start)), end_rows)
+            add_changes(graph, URIRef(info(start).iri), URIRef(info(end).iri), changes)
 
 
 def link_sources(

@@ -91,7 +91,8 @@ def build(
 
     report = build_graph(list(sources or bundled_sources()), Minter(settings.base), progress)
     progress("validating against shapes/*.ttl")
-    copy = oxigraph_copy(report.graph)  # validation's SPARQL checks and the store both use it
+    # Validation's SPARQL checks and the store both use it (with the revisions' named graphs).
+    copy = oxigraph_copy(report.graph, into=report.copy)
     checked = validate_graph(report.graph, copy=copy)
     counts = checked.counts()
     typer.echo(
@@ -102,7 +103,7 @@ def build(
         ensure_no_violations(checked)  # exit 1 before anything is stored
     store = open_store()
     progress(f"storing {len(report.graph)} triples in {store.location}")
-    report.version = store.replace(report.graph, copy)
+    report.version = store.replace(report.graph, copy, report.named_graphs)
     for programme in report.programmes:
         typer.echo(f"{programme.id}: {programme.title}")
     for key, value in sorted(report.counts.items()):
@@ -152,6 +153,44 @@ def activities(
         "json": (*COLUMNS, PREVIOUS),
     }.get(fmt, COLUMNS)
     sys.stdout.write(render(columns, rows, fmt))
+
+
+@app.command()
+@reports_errors
+def revisions(
+    programme: Annotated[
+        str | None, typer.Argument(help="Programme id, e.g. ptc-2022-2025 (default: all).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+) -> None:
+    """List the revisions of each programme in order; `current` marks the current view."""
+    from wcokg.history import REVISION_COLUMNS, list_revisions
+
+    _check_format(fmt, FORMATS)
+    rows = [r.row() for r in list_revisions(open_store(), programme)]
+    sys.stdout.write(render(REVISION_COLUMNS, rows, fmt))
+
+
+@app.command()
+@reports_errors
+def diff(
+    programme: Annotated[
+        str | None, typer.Option("--programme", "-p", help="Programme id (default: all).")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="Earlier revision (id or document code).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Later revision (default: the current one).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+) -> None:
+    """What changed between two revisions (default: the last two of each programme)."""
+    from wcokg.history import CHANGE_COLUMNS, diff_store
+
+    _check_format(fmt, FORMATS)
+    rows = [c.as_dict() for c in diff_store(open_store(), programme, start, end)]
+    sys.stdout.write(render(CHANGE_COLUMNS, rows, fmt))
 
 
 @app.command()
@@ -217,10 +256,17 @@ def export(
         str,
         typer.Argument(
             help="ttl, jsonld, nt, rdfxml (whole graph); dcat, schemaorg, iati, csv, csvw, xlsx, "
-            "markdown, html"
+            "markdown, html, docx"
         ),
     ],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--from", help="docx: earlier revision whose differences are tracked."),
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="docx: the revision written (default: current).")
+    ] = None,
 ) -> None:
     """Export the graph (refused when it has SHACL violations). See README: Exports."""
     from wcokg.export import export as render_export
@@ -228,7 +274,7 @@ def export(
 
     get_format(fmt)
     store = open_store()
-    data = render_export(store, fmt)
+    data = render_export(store, fmt, start, end)
     if output is None:
         sys.stdout.buffer.write(data)
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
@@ -42,10 +43,21 @@ def slug(text: str) -> str:
 class Minter:
     """Mints IRIs under one configurable base; data files use the default base and are rebased."""
 
-    def __init__(self, base: str = DEFAULT_BASE) -> None:
+    def __init__(
+        self, base: str = DEFAULT_BASE, identities: Mapping[tuple[str, str], str] | None = None
+    ) -> None:
         if not base.endswith("/"):
             base += "/"
         self.base = base
+        self.identities: dict[tuple[str, str], str] = dict(identities or {})
+        """(programme, activity id in one revision) -> identity key naming the activity's IRI."""
+
+    def with_identities(self, programme: str, identities: Mapping[str, str]) -> Minter:
+        """A minter naming the activities of one revision of `programme` by their identity keys
+        (loaders/revisions.py), so an activity keeps its IRI when it is renumbered."""
+        merged = {k: v for k, v in self.identities.items() if k[0] != programme}
+        merged.update({(programme, a): key for a, key in identities.items()})
+        return Minter(self.base, merged)
 
     def iri(self, *parts: str) -> URIRef:
         return URIRef(self.base + "/".join(parts))
@@ -54,7 +66,16 @@ class Minter:
         return self.iri("wp", wp)
 
     def activity(self, wp: str, activity_id: str) -> URIRef:
-        return self.iri("wp", wp, "activity", activity_id)
+        """The IRI of an activity given its id in the revision being written."""
+        return self.iri("wp", wp, "activity", self.identities.get((wp, activity_id), activity_id))
+
+    def revision(self, wp: str, revision_id: str) -> URIRef:
+        """A revision of a programme; also the name of the named graph holding it."""
+        return self.iri("wp", wp, "revision", revision_id)
+
+    def graph(self, name: str) -> URIRef:
+        """A named graph of the project's own (``graph/reference``: ontology and reference data)."""
+        return self.iri("graph", name)
 
     def body(self, body_id: str) -> URIRef:
         return self.iri("body", body_id)

@@ -14,7 +14,7 @@ underscore: `as-of` binds `?as_of`), never pasted in.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -113,8 +113,15 @@ class NamedQuery:
         pairs = [p for p in re.split(r"[\s&]+", self.example.strip()) if p]
         return parse_params(pairs)
 
-    def run(self, store: GraphStore, values: Mapping[str, str] | None = None) -> SelectResult:
-        result = store.query(self.text, self.bindings(values or {}))
+    def run(
+        self,
+        store: GraphStore,
+        values: Mapping[str, str] | None = None,
+        default_graphs: Sequence[str] = (),
+    ) -> SelectResult:
+        """Run with bound parameters; `default_graphs` (graph IRIs) replace the current view,
+        e.g. one revision's graph and the reference graph."""
+        result = store.query(self.text, self.bindings(values or {}), default_graphs)
         if not isinstance(result, SelectResult):
             raise QueryError(f"query {self.name}: named queries must be SELECT queries")
         return result

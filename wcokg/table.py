@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
@@ -74,21 +75,31 @@ def _previous(cells: dict[str, str], row: dict[str, Identifier]) -> dict[str, st
     return {key: result[key] for key in sorted(result)}
 
 
-def activity_rows(store: GraphStore, include_deleted: bool = False) -> list[ActivityRow]:
-    """Every activity as a table row, current ones only unless `include_deleted`."""
-    base = get_query("activities").run(store).rows
+def activity_rows(
+    store: GraphStore, include_deleted: bool = False, graphs: Sequence[str] = ()
+) -> list[ActivityRow]:
+    """Every activity as a table row, current ones only unless `include_deleted`.
+
+    Read from the current view, or from the union of `graphs` (a revision's named graph and the
+    reference graph: that revision's table).
+    """
+
+    def run(name: str) -> list[dict[str, Identifier]]:
+        return get_query(name).run(store, default_graphs=graphs).rows
+
+    base = run("activities")
     bodies: dict[str, list[str]] = defaultdict(list)
-    for row in get_query("activity-bodies").run(store).rows:
+    for row in run("activity-bodies"):
         bodies[_text(row, "iri")].append(_text(row, "body_id") or _text(row, "body_text"))
     milestones: dict[str, list[str]] = defaultdict(list)
-    for row in get_query("activity-milestones").run(store).rows:
+    for row in run("activity-milestones"):
         at = _text(row, "body_id") or _text(row, "body_text")
         milestones[_text(row, "iri")].append(f"{_text(row, 'when')} {at}".strip())
     codes: dict[str, list[str]] = defaultdict(list)
-    for row in get_query("activity-codes").run(store).rows:
+    for row in run("activity-codes"):
         codes[_text(row, "iri")].append(_text(row, "code"))
     fte: dict[str, list[Decimal]] = {}
-    for row in get_query("activity-allocations").run(store).rows:
+    for row in run("activity-allocations"):
         if "fte_min" not in row and "fte_max" not in row:
             continue
         total = fte.setdefault(_text(row, "iri"), [Decimal(0), Decimal(0)])
@@ -97,7 +108,7 @@ def activity_rows(store: GraphStore, include_deleted: bool = False) -> list[Acti
 
     keys = {label: key for key, label in COLUMN_LABELS.items()}
     previous: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in get_query("activity-previous").run(store).rows:
+    for row in run("activity-previous"):
         column = _text(row, "column")
         previous[_text(row, "iri")][keys.get(column, column)] = _text(row, "previous")
 
@@ -121,7 +132,7 @@ def activity_rows(store: GraphStore, include_deleted: bool = False) -> list[Acti
                 title=_text(row, "title"),
                 priority=_text(row, "priority"),
                 strategic_link={"true": "Y", "false": "N"}.get(link, ""),
-                strategic_codes=JOIN.join(sorted(codes.get(iri, []))),
+                strategic_codes=JOIN.join(sorted(set(codes.get(iri, [])))),
                 task_type=_text(row, "task_type"),
                 responsible_bodies=JOIN.join(bodies.get(iri, [])),
                 lead_body=_text(row, "lead_body"),

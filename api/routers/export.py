@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
 
 from wcokg.api.deps import StoreDep
 from wcokg.api.problems import Problem
@@ -18,13 +20,21 @@ router = APIRouter()
     summary=f"The graph exported in a partner standard or the whole graph ({', '.join(FORMATS)})",
     response_class=Response,
 )
-def export_format(fmt: str, store: StoreDep) -> Response:
+def export_format(
+    fmt: str,
+    store: StoreDep,
+    start: Annotated[
+        str | None,
+        Query(alias="from", description="docx: earlier revision whose differences are tracked"),
+    ] = None,
+    to: Annotated[str | None, Query(description="docx: the revision written")] = None,
+) -> Response:
     try:
         chosen = get_format(fmt)
     except QueryError as error:
         raise Problem(404, "Unknown export format", str(error)) from None
     try:
-        body = export(store, fmt)
+        body = export(store, fmt, start, to)
     except ExportRefusedError as error:
         raise Problem(409, "Export refused", str(error)) from None
     headers = {

@@ -22,7 +22,7 @@ from wcokg.api.disconnect import while_connected
 from wcokg.api.problems import Problem
 from wcokg.api.protocol import utf8_problem
 from wcokg.settings import Settings
-from wcokg.store.base import GraphStore
+from wcokg.store.base import META_GRAPH, GraphStore, SelectResult
 from wcokg.store.formats import (
     BOOLEAN_FORMATS,
     GRAPH_FORMATS,
@@ -278,8 +278,24 @@ async def service_description(request: Request, store: GraphStore, settings: Set
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
     graph.add((default, VOID.triples, Literal(count, datatype=XSD.integer)))
+    for name in await run_in_threadpool(named_graphs, store):
+        named = BNode()
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, RDF.type, SD.NamedGraph))
+        graph.add((named, SD.name, URIRef(name)))
     body = graph.serialize(format=RDFLIB_FORMATS[media_type], encoding="utf-8")
     return Response(body, media_type=media_type, headers=VARY)
+
+
+NAMED_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+
+
+def named_graphs(store: GraphStore) -> list[str]:
+    """The named graphs a query can reach with GRAPH or FROM NAMED: a revision per graph and the
+    reference graph (the version bookkeeping graph left out)."""
+    result = store.query(NAMED_GRAPHS)
+    rows = result.rows if isinstance(result, SelectResult) else []
+    return [str(r["g"]) for r in rows if str(r["g"]) != META_GRAPH]
 
 
 def _values(params: Params, name: str) -> list[str]:

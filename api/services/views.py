@@ -16,6 +16,7 @@ from wcokg.api.models import Activity, Finding
 from wcokg.api.services import catalog, pictures, resources, validation
 from wcokg.api.services.catalog import STATUS_ORDER, Snapshot
 from wcokg.export.schemaorg import activities_jsonld
+from wcokg.history import activity_history, list_revisions
 from wcokg.namespaces import PREFIXES, WCOKG
 from wcokg.registry import registry
 from wcokg.store.base import GraphStore
@@ -108,6 +109,7 @@ def home(snap: Snapshot, store: GraphStore) -> dict[str, Any]:
         "validation": report,
         "today": snap.today,
         "bodies": snap.bodies,
+        "revisions": snap.remember("revisions", lambda: list_revisions(store)),
     }
 
 
@@ -142,6 +144,8 @@ def _activity(snap: Snapshot, store: GraphStore, item: Activity) -> dict[str, An
         by_meeting.setdefault(outcome.meeting_id, []).append(outcome)
     findings: list[Finding] = validation.for_activity(store, item.id)
     return {
+        "history": activity_history(store, item.id),
+        "programme_id": item.iri.split("/wp/", 1)[-1].split("/", 1)[0],
         "a": full,
         "picture": _svg(view, f"dependencies of {item.id}"),
         "view": view,

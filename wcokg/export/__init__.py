@@ -97,6 +97,12 @@ def _markdown(store: GraphStore) -> str:
     return render_markdown(store)
 
 
+def _docx(store: GraphStore) -> bytes:
+    from wcokg.export.docx import render_docx
+
+    return render_docx(store)
+
+
 def _html(store: GraphStore) -> str:
     from wcokg.export.document import render_html
 
@@ -164,6 +170,14 @@ FORMATS: dict[str, ExportFormat] = {
             "The work-programme document (HTML, status colours)",
             _utf8(_html),
         ),
+        ExportFormat(
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+            "The work-programme document (Word; with --from/--to, the later revision with the "
+            "changes from the earlier one as tracked changes)",
+            _docx,
+        ),
     )
 }
 
@@ -174,10 +188,20 @@ def get_format(name: str) -> ExportFormat:
     return FORMATS[name]
 
 
-def export(store: GraphStore, name: str) -> bytes:
-    """The export `name` of the stored graph; ExportRefusedError if it has SHACL violations."""
+def export(store: GraphStore, name: str, start: str | None = None, end: str | None = None) -> bytes:
+    """The export `name` of the stored graph; ExportRefusedError if it has SHACL violations.
+
+    `start`/`end` (revision ids or document codes) are for `docx` only: the later revision with
+    the changes from the earlier one tracked; QueryError for any other format.
+    """
     fmt = get_format(name)
+    if (start or end) and name != "docx":
+        raise QueryError(f"--from/--to apply to the docx export only, not {name!r}")
     check_store_exportable(store)
+    if name == "docx":
+        from wcokg.export.docx import render_docx
+
+        return render_docx(store, start, end)
     return fmt.render(store)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rdflib import Graph
@@ -49,17 +50,20 @@ def text(row: dict[str, Identifier], key: str) -> str:
     return "" if value is None else str(value)
 
 
-def select(store: GraphStore, sparql: str) -> list[dict[str, Identifier]]:
-    result = store.query(sparql)
+def select(
+    store: GraphStore, sparql: str, graphs: Sequence[str] = ()
+) -> list[dict[str, Identifier]]:
+    """Rows of a SELECT over the current view, or over the union of `graphs` (a revision's view)."""
+    result = store.query(sparql, None, graphs)
     if not isinstance(result, SelectResult):  # pragma: no cover - the queries are SELECTs
         raise TypeError("expected a SELECT result")
     return result.rows
 
 
-def programmes(store: GraphStore) -> list[ProgrammeInfo]:
-    """Every work programme in the store, ordered by id."""
+def programmes(store: GraphStore, graphs: Sequence[str] = ()) -> list[ProgrammeInfo]:
+    """Every work programme in the store (or in the union of `graphs`), ordered by id."""
     found: dict[str, ProgrammeInfo] = {}
-    for row in select(store, PROGRAMMES_QUERY):
+    for row in select(store, PROGRAMMES_QUERY, graphs):
         iri = text(row, "iri")
         if iri in found:
             continue

@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from wcokg.export.common import ProgrammeInfo, programmes, select, text
@@ -148,25 +149,26 @@ def _section_key(key: str) -> int:
     return order.index(key) if key in order else len(order)
 
 
-def collect(store: GraphStore) -> list[ProgrammeDocument]:
-    """The documents of every programme in the store."""
+def collect(store: GraphStore, graphs: Sequence[str] = ()) -> list[ProgrammeDocument]:
+    """The documents of every programme in the store's current view, or in the union of
+    `graphs` (a revision's graph and the reference graph: that revision's document)."""
     sections: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for row in select(store, _SECTIONS):
+    for row in select(store, _SECTIONS, graphs):
         sections[text(row, "wp")].append((text(row, "key"), text(row, "title")))
     notes: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for row in select(store, _FOOTNOTES):
+    for row in select(store, _FOOTNOTES, graphs):
         notes[text(row, "wp")].append((text(row, "mark"), text(row, "text")))
     bodies: dict[str, list[str]] = defaultdict(list)
-    for row in select(store, _BODIES):
+    for row in select(store, _BODIES, graphs):
         bodies[text(row, "iri")].append(text(row, "text"))
     colours = {
         text(row, "status"): (text(row, "label"), text(row, "hex"))
-        for row in select(store, _COLOURS)
+        for row in select(store, _COLOURS, graphs)
     }
-    owner = {text(row, "iri"): text(row, "wp") for row in select(store, _PROGRAMME_OF)}
-    rows = activity_rows(store)
+    owner = {text(row, "iri"): text(row, "wp") for row in select(store, _PROGRAMME_OF, graphs)}
+    rows = activity_rows(store, graphs=graphs)
     documents = []
-    for info in programmes(store):
+    for info in programmes(store, graphs):
         by_section: dict[str, list[ActivityRow]] = defaultdict(list)
         for activity in rows:
             if owner.get(activity.iri) == info.iri:

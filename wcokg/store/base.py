@@ -42,12 +42,20 @@ class GraphStore(ABC):
         """Where the graph lives, for messages (a folder or an endpoint URL)."""
 
     @abstractmethod
-    def replace(self, graph: Graph, copy: ox.Store | None = None) -> str:
-        """Store `graph` as the new current version; return the version id.
+    def replace(
+        self,
+        graph: Graph,
+        copy: ox.Store | None = None,
+        named_graphs: Mapping[str, Graph] | None = None,
+    ) -> str:
+        """Store a dataset as the new current version, whole, atomically; return the version id.
 
-        An rdflib `Dataset` keeps its named graphs; any other graph goes to the default graph.
-        `copy`, an in-memory pyoxigraph copy of a plain graph made already (the build's, by
-        `convert.oxigraph_copy`), is used by stores that can load from it.
+        `graph` is the default graph (the current view); `named_graphs` maps graph IRIs to their
+        triples (a revision per graph, the reference data) and replaces every named graph the
+        store had. An rdflib `Dataset` given as `graph` also keeps its own named graphs. `copy`,
+        an in-memory pyoxigraph copy of a plain `graph` made already (the build's, by
+        `convert.oxigraph_copy`, possibly holding the named graphs too: `oxigraph_dataset`), is
+        used by stores that can load from it.
         """
 
     @abstractmethod
@@ -82,11 +90,20 @@ class GraphStore(ABC):
     def triple_count(self) -> int:
         """Number of triples in the current graph."""
 
-    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
-        """Run a SPARQL query with variables bound (never pasted into the text)."""
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Identifier] | None = None,
+        default_graphs: Sequence[str] = (),
+    ) -> QueryResult:
+        """Run a SPARQL query with variables bound (never pasted into the text).
+
+        `default_graphs` (graph IRIs) makes their union the query's default graph, e.g. one
+        revision's graph and the reference graph: that revision's view instead of the current one.
+        """
         from wcokg.store.convert import convert_result
 
-        return convert_result(self.execute(sparql, bindings))
+        return convert_result(self.execute(sparql, bindings, default_graphs))
 
     def query_serialized(
         self,
@@ -101,13 +118,17 @@ class GraphStore(ABC):
         return serialize_result(result, choose)
 
 
-def graph_parts(graph: Graph) -> list[tuple[str | None, Graph]]:
-    """(graph IRI or None for the default graph, triples) of a graph or an rdflib Dataset."""
+def graph_parts(
+    graph: Graph, named_graphs: Mapping[str, Graph] | None = None
+) -> list[tuple[str | None, Graph]]:
+    """(graph IRI or None for the default graph, triples) of a graph or an rdflib Dataset, then
+    of the extra `named_graphs`."""
+    extra: list[tuple[str | None, Graph]] = list((named_graphs or {}).items())
     if not isinstance(graph, Dataset):
-        return [(None, graph)]
+        return [(None, graph), *extra]
     default = graph.default_graph
     parts: list[tuple[str | None, Graph]] = [(None, default)]
     for part in graph.graphs():
         if part.identifier != default.identifier and not isinstance(part.identifier, BNode):
             parts.append((str(part.identifier), part))
-    return parts
+    return parts + extra

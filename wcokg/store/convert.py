@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Identifier
+from rdflib.term import Identifier, Node
 
 from wcokg.store.base import QueryResult, SelectResult
 
@@ -69,15 +71,28 @@ def convert_result(result: object) -> QueryResult:
     return graph
 
 
-def oxigraph_copy(graph: Graph) -> ox.Store:
+def oxigraph_copy(graph: Graph, into: ox.Store | None = None) -> ox.Store:
     """An in-memory pyoxigraph copy of `graph`'s triples (in its default graph).
 
     The build makes one for validation (SPARQL targets and checks run on it) and hands it to
-    the embedded store, which loads it without writing N-Triples again.
+    the embedded store, which loads it without writing N-Triples again. `into` adds them to a
+    store that already holds the named graphs (`oxigraph_dataset`): one copy of the dataset.
     """
-    store = ox.Store()
+    store = into if into is not None else ox.Store()
     store.extend(
         ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
         for s, p, o in graph
     )
+    return store
+
+
+def oxigraph_dataset(named_graphs: Mapping[str, Iterable[tuple[Node, Node, Node]]]) -> ox.Store:
+    """An in-memory pyoxigraph store holding the named graphs (each triple converted once)."""
+    store = ox.Store()
+    for name, graph in named_graphs.items():
+        into = ox.NamedNode(name)
+        store.extend(
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), into)  # type: ignore[arg-type]
+            for s, p, o in graph
+        )
     return store

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,6 +22,7 @@ from rdflib.term import Identifier
 from wcokg.errors import QueryError, StoreError
 from wcokg.store.base import META_GRAPH, VERSION_INFO, GraphStore, graph_parts
 from wcokg.store.bindings import bind_values
+from wcokg.store.convert import to_oxigraph
 from wcokg.store.formats import GRAPH_FORMATS, RawResult
 
 MEDIA_FORMATS = GRAPH_FORMATS
@@ -48,7 +49,12 @@ class EmbeddedStore(GraphStore):
             return None
         return Path(os.readlink(link)).name if link.is_symlink() else None
 
-    def replace(self, graph: Graph, copy: ox.Store | None = None) -> str:
+    def replace(
+        self,
+        graph: Graph,
+        copy: ox.Store | None = None,
+        named_graphs: Mapping[str, Graph] | None = None,
+    ) -> str:
         versions = self.root / "versions"
         try:
             versions.mkdir(parents=True, exist_ok=True)
@@ -61,12 +67,20 @@ class EmbeddedStore(GraphStore):
         try:
             store = ox.Store(str(target))
             if copy is not None and not isinstance(graph, Dataset):
-                store.bulk_extend(copy.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+                # The copy's default graph, and the named graphs it holds already.
+                store.bulk_extend(copy.quads_for_pattern(None, None, None, None))
+                named = named_graphs or {}
+                pending = {
+                    name: named[name]
+                    for name in named
+                    if not copy.contains_named_graph(ox.NamedNode(name))
+                }
+                parts = graph_parts(graph, pending)[1:]
             else:
-                for name, part in graph_parts(graph):
-                    data = part.serialize(format="nt", encoding="utf-8")
-                    into = ox.DefaultGraph() if name is None else ox.NamedNode(name)
-                    store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=into)
+                parts = graph_parts(graph, named_graphs)
+            for name, part in parts:
+                into = ox.DefaultGraph() if name is None else ox.NamedNode(name)
+                store.bulk_extend(quads(part, into))
             store.add(version_quad(version))
             store.flush()
             del store
@@ -153,6 +167,12 @@ class EmbeddedStore(GraphStore):
         result = self._store().query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         assert isinstance(result, ox.QuerySolutions)  # noqa: S101 (a SELECT gives solutions)
         return int(next(iter(result))["n"].value)
+
+
+def quads(graph: Graph, into: ox.NamedNode | ox.DefaultGraph) -> Iterator[ox.Quad]:
+    """The triples of an rdflib graph as pyoxigraph quads in graph `into` (no N-Triples pass)."""
+    for s, p, o in graph:
+        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), into)  # type: ignore[arg-type]
 
 
 def version_quad(version: str) -> ox.Quad:

@@ -328,8 +328,8 @@ def run_task(store: GraphStore, task: tuple[Any, ...], limits: QueryLimits) -> o
         result = store.execute(sparql, None, default_graphs, named_graphs, base_iri)
         return _serialize_capped(result, media, limits)
     if kind == "query":
-        _, sparql, bindings = task
-        return _converted(store.query(sparql, bindings), limits)
+        _, sparql, bindings, default_graphs = task
+        return _converted(store.query(sparql, bindings, default_graphs), limits)
     if kind == "ping":
         return "pong"
     raise ValueError(f"unknown task {kind!r}")
@@ -595,8 +595,13 @@ class GuardedStore(GraphStore):
     def location(self) -> str:
         return self.inner.location
 
-    def replace(self, graph: Graph, copy: ox.Store | None = None) -> str:
-        version = self.inner.replace(graph, copy)
+    def replace(
+        self,
+        graph: Graph,
+        copy: ox.Store | None = None,
+        named_graphs: Mapping[str, Graph] | None = None,
+    ) -> str:
+        version = self.inner.replace(graph, copy, named_graphs)
         if self.pool is not None:
             self.pool.restart()
         return version
@@ -633,8 +638,14 @@ class GuardedStore(GraphStore):
             return run_task(self.inner, task, self.limits)
         return self.pool.run(task)
 
-    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
-        value = self._run(("query", sparql, dict(bindings) if bindings else None))
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Identifier] | None = None,
+        default_graphs: Sequence[str] = (),
+    ) -> QueryResult:
+        task = ("query", sparql, dict(bindings) if bindings else None, list(default_graphs))
+        value = self._run(task)
         if isinstance(value, tuple) and value and value[0] == "graph":
             graph = Graph()
             for triple in value[1]:

@@ -156,10 +156,15 @@ class RemoteStore(GraphStore):
 
     # -- replacing the graph (Graph Store Protocol) ------------------------------------------
 
-    def replace(self, graph: Graph, copy: ox.Store | None = None) -> str:
+    def replace(
+        self,
+        graph: Graph,
+        copy: ox.Store | None = None,
+        named_graphs: Mapping[str, Graph] | None = None,
+    ) -> str:
         del copy  # sent as N-Triples either way
         version = time.strftime("%Y%m%dT%H%M%S") + f"-{time.monotonic_ns() % 10**9}"
-        for name, part in graph_parts(graph):
+        for name, part in graph_parts(graph, named_graphs):
             self._put(name, part.serialize(format="nt", encoding="utf-8"))
         meta = f'<{META_GRAPH}> <{VERSION_INFO}> "{version}" .\n'.encode()
         self._put(META_GRAPH, meta)
