@@ -1,0 +1,105 @@
+"""Signed, expiring tokens (JWT, HS256 with PyJWT) for the bearer header and the session cookie.
+
+A token names the user and their `generation` (users.py): a removed user, or a user whose
+password changed, no longer matches and the token is refused. The signing key is the
+`secret_key` setting or, by default, 32 random bytes kept in `private_dir/secret-key` (0600).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jwt
+
+from wcokg.accounts.users import AccountError
+
+ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True)
+class Claims:
+    """What a valid token says: who, which generation of their password, for what, until when."""
+
+    user: str
+    generation: str
+    purpose: str  # "access" (bearer) or "session" (cookie; carries the CSRF token)
+    expires: int
+    csrf: str = ""
+
+
+def load_secret(folder: Path, configured: str | None = None) -> bytes:
+    """The signing key: the configured one, else the key file under `folder`, made on first use
+    (written with O_EXCL so two processes starting together keep one key)."""
+    if configured:
+        return configured.encode("utf-8")
+    path = Path(folder) / "secret-key"
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except FileNotFoundError:
+        pass
+    except ValueError:
+        raise AccountError(f"{path}: not a key written by wcokg (hex expected)") from None
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = secrets.token_bytes(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return load_secret(folder)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(key.hex())
+        out.flush()
+        os.fsync(out.fileno())
+    return key
+
+
+class TokenSigner:
+    """Issues and checks tokens with one key and lifetime (seconds)."""
+
+    def __init__(self, key: bytes, lifetime: int) -> None:
+        self._key = key
+        self.lifetime = lifetime
+
+    def issue(self, user: str, generation: str, purpose: str = "access") -> tuple[str, Claims]:
+        """A new token and its claims; a session token also gets a random CSRF token."""
+        now = int(time.time())
+        claims = Claims(
+            user,
+            generation,
+            purpose,
+            now + self.lifetime,
+            secrets.token_urlsafe(24) if purpose == "session" else "",
+        )
+        payload = {
+            "sub": user,
+            "gen": generation,
+            "pur": purpose,
+            "iat": now,
+            "exp": claims.expires,
+            "csrf": claims.csrf,
+        }
+        return jwt.encode(payload, self._key, algorithm=ALGORITHM), claims
+
+    def check(self, token: str, purpose: str) -> Claims | None:
+        """The claims of a valid, unexpired token of this purpose; None otherwise."""
+        try:
+            data = jwt.decode(
+                token,
+                self._key,
+                algorithms=[ALGORITHM],
+                options={"require": ["exp", "sub", "gen", "pur"]},
+            )
+        except jwt.PyJWTError:
+            return None
+        if data.get("pur") != purpose:
+            return None
+        return Claims(
+            str(data["sub"]),
+            str(data["gen"]),
+            purpose,
+            int(data["exp"]),
+            str(data.get("csrf", "")),
+        )

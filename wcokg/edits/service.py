@@ -1,0 +1,347 @@
+"""Edits of the served graph: check, validate, log, then store the new draft (one at a time).
+
+An edit is made under one lock (a thread lock plus the edit log's write transaction):
+1. the store is synchronised with the log (`sync`: a rebuilt or stale draft is replayed),
+2. `If-Match` is compared with the activity's ETag (a hash of the draft's base version, the
+   activity and its latest edit in the log): missing 428, stale 412, so of two writers that
+   read the same ETag exactly one wins,
+3. the new values are written with the loader's normalisers into a copy of the draft and the
+   copy is validated against the SHACL shapes: a violation the draft did not have is a 422,
+   and nothing is stored,
+4. the rows are appended to the log, the draft is stored as a new store version (atomic), and
+   only then the log transaction commits (fsync). A crash before the commit leaves a store
+   version ahead of the log, which the next `sync` replaces by replaying the log: an edit is
+   either in the log and the draft, or in neither, and nothing answered 200 is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.resources import files
+from pathlib import Path
+
+from rdflib import Graph
+
+from wcokg.accounts.users import User
+from wcokg.edits.base import load_base, save_base
+from wcokg.edits.draft import (
+    DraftMark,
+    add_provenance,
+    apply_edits,
+    copy_graph,
+    mark_draft,
+    read_mark,
+)
+from wcokg.edits.errors import (
+    EditConflict,
+    EditForbidden,
+    EditInvalid,
+    PreconditionFailed,
+    PreconditionRequired,
+    UnknownActivity,
+    UnknownEdit,
+)
+from wcokg.edits.fields import (
+    EDITABLE,
+    FieldWriter,
+    clean_value,
+    find_activity,
+    read_value,
+    read_values,
+    responsible_bodies,
+)
+from wcokg.edits.log import Edit, EditLog, NewEdit
+from wcokg.loaders.reference import load_reference
+from wcokg.namespaces import Minter
+from wcokg.settings import Settings
+from wcokg.store.base import GraphStore
+from wcokg.validate import Finding, ValidationReport, validate_graph
+
+
+@dataclass
+class _State:
+    """The draft as this process last stored or read it."""
+
+    version: str | None
+    base_version: str
+    graph: Graph
+    mark: DraftMark | None
+    report: ValidationReport | None = None
+
+
+@dataclass(frozen=True)
+class EditOutcome:
+    """What one accepted request changed: the log rows, the new ETag and field values."""
+
+    edits: list[Edit]
+    etag: str
+    values: dict[str, str]
+    version: str | None
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What `sync` did: replayed the log (how many applied, which in conflict) or nothing."""
+
+    replayed: bool
+    applied: int = 0
+    conflicts: tuple[int, ...] = field(default_factory=tuple)
+    version: str | None = None
+
+
+def edit_log(settings: Settings) -> EditLog:
+    """The edit log of these settings (`private_dir/edits.sqlite`)."""
+    return EditLog(settings.private_path() / "edits.sqlite")
+
+
+class EditService:
+    """Edits of one store, with the edit log and the draft base under the private folder."""
+
+    def __init__(self, store: GraphStore, settings: Settings) -> None:
+        self.store = store
+        self.folder: Path = settings.private_path() / "draft"
+        self.log = edit_log(settings)
+        self.writer = FieldWriter(Minter(settings.base), load_reference())
+        self._lock = threading.RLock()
+        self._state: _State | None = None
+        self._heads: tuple[str | None, str] | None = None  # (store version, base version)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def base_version(self) -> str:
+        """The version of the graph as built that the served draft (or graph) stands on."""
+        version = self.store.version()
+        heads = self._heads
+        if heads is not None and heads[0] == version:
+            return heads[1]
+        state = self._state
+        if state is not None and state.version == version:
+            base = state.base_version
+        else:
+            # in-process (trusted, one-row query): no query worker needed for it
+            rows = [str(row["base"].value) for row in self.store.execute(_MARK_QUERY)]
+            base = rows[0] if rows else str(version or "")
+        self._heads = (version, base)
+        return base
+
+    def etag(self, activity_id: str) -> str:
+        """The activity's entity tag: changes with its every edit and with a rebuild."""
+        return _etag(self.base_version(), activity_id, self.log.last_seq(activity_id))
+
+    def conflicts(self) -> tuple[int, ...]:
+        """Seqs of the logged edits that did not apply on the current base."""
+        if self.log.last_seq() == 0:
+            return ()
+        state = self.sync_state()
+        return state.mark.conflicts if state.mark else ()
+
+    def values(self, activity_id: str) -> tuple[dict[str, str], list[str]]:
+        """The editable fields of the activity in the draft, and its responsible bodies."""
+        with self._lock:
+            state = self.sync_state()
+            found = find_activity(state.graph, activity_id)
+            if found is None:
+                raise UnknownActivity(f"no activity with id {activity_id!r}")
+            return read_values(state.graph, found.node), responsible_bodies(state.graph, found.node)
+
+    # -- synchronising -------------------------------------------------------------------
+
+    def sync(self) -> SyncReport:
+        """Bring the stored graph in line with the log: after a build (no draft marker) or a
+        crash (the marker's last edit is not the log's), replay the log on the base and store
+        the draft. Cheap when nothing changed (no edits and a graph as built, or the version
+        this process stored last)."""
+        with self._lock:
+            version = self.store.version()
+            if self._state is not None and self._state.version == version:
+                return SyncReport(False, version=version)
+            if self.log.last_seq() == 0 and self.base_version() == str(version or ""):
+                return SyncReport(False, version=version)
+            return self._load()
+
+    def _load(self) -> SyncReport:
+        """Read the stored graph, replay the log on its base when it is behind, keep the draft."""
+        version = self.store.version()
+        graph = Graph()
+        graph.parse(data=self.store.dump("application/n-triples"), format="nt")
+        mark = read_mark(graph)
+        with self.log.writing() as writer:
+            edits = writer.all()
+            if mark is None:
+                base_version = str(version or "")
+                if not edits:
+                    self._state = _State(version, base_version, graph, None)
+                    return SyncReport(False, version=version)
+                save_base(self.folder, graph, base_version)
+                base = graph
+            elif mark.last_edit == (edits[-1].seq if edits else 0):
+                self._state = _State(version, mark.base_version, graph, mark)
+                return SyncReport(False, conflicts=mark.conflicts, version=version)
+            else:
+                base_version = mark.base_version
+                base = load_base(self.folder, base_version)
+            result = apply_edits(base, edits, self.writer, base_version)
+            new_version = self.store.replace(result.graph)
+        self._state = _State(new_version, base_version, result.graph, read_mark(result.graph))
+        return SyncReport(True, len(result.applied), tuple(result.conflicts), version=new_version)
+
+    def sync_state(self) -> _State:
+        """The draft in memory, synchronised with the log and the store first."""
+        with self._lock:
+            self.sync()
+            if self._state is None or self._state.version != self.store.version():
+                self._load()
+            assert self._state is not None  # noqa: S101 (_load always sets it)
+            return self._state
+
+    # -- writing -------------------------------------------------------------------------
+
+    def submit(
+        self,
+        user: User,
+        activity_id: str,
+        changes: Mapping[str, str],
+        if_match: str | None,
+        *,
+        kind: str = "edit",
+        reverts: int | None = None,
+    ) -> EditOutcome:
+        """Apply `changes` (field -> text) to one activity for `user`; see the module docstring.
+
+        Raises UnknownActivity (404), EditForbidden (403), PreconditionRequired (428),
+        PreconditionFailed (412) or EditInvalid (422, with the findings).
+        """
+        unknown = sorted(set(changes) - set(EDITABLE))
+        if unknown:
+            raise EditInvalid(f"not editable: {', '.join(unknown)}", [])
+        with self._lock:
+            state = self.sync_state()
+            found = find_activity(state.graph, activity_id)
+            if found is None:
+                raise UnknownActivity(f"no activity with id {activity_id!r}")
+            if not user.can_edit(responsible_bodies(state.graph, found.node)):
+                raise EditForbidden(
+                    f"{user.name} ({user.role}) may not edit {activity_id}: "
+                    "editors edit the activities their bodies are responsible for"
+                )
+            with self.log.writing() as writer:
+                etag = _etag(state.base_version, activity_id, writer.last_seq(activity_id))
+                if kind == "edit":
+                    if if_match is None:
+                        raise PreconditionRequired(
+                            f"send If-Match with the ETag of GET /activities/{activity_id}"
+                        )
+                    if not _matches(if_match, etag):
+                        raise PreconditionFailed(
+                            f"{activity_id} changed since it was read: GET it again"
+                        )
+                old = read_values(state.graph, found.node)
+                new = {f: clean_value(f, v) for f, v in changes.items()}
+                changed = {f: v for f, v in new.items() if v != old[f]}
+                if not changed:
+                    return EditOutcome([], etag, old, state.version)
+                candidate = copy_graph(state.graph)
+                self.writer.apply(candidate, found.node, changed)
+                report = self._check(state, candidate)
+                at = datetime.now(UTC).isoformat(timespec="microseconds")
+                request = uuid.uuid4().hex
+                rows = writer.append(
+                    [
+                        NewEdit(
+                            request,
+                            at,
+                            user.name,
+                            found.programme,
+                            activity_id,
+                            f,
+                            old[f],
+                            changed[f],
+                            kind,
+                            reverts,
+                        )
+                        for f in EDITABLE
+                        if f in changed
+                    ]
+                )
+                for row in rows:
+                    add_provenance(candidate, found.node, row, self.writer)
+                conflicts = state.mark.conflicts if state.mark else ()
+                if state.mark is None:
+                    save_base(self.folder, state.graph, state.base_version)
+                mark_draft(candidate, state.base_version, rows[-1].seq, conflicts)
+                version = self.store.replace(candidate)
+            # committed: the log holds the rows, the store the draft with them
+            self._state = _State(
+                version, state.base_version, candidate, read_mark(candidate), report
+            )
+            values = read_values(candidate, found.node)
+            return EditOutcome(
+                rows, _etag(state.base_version, activity_id, rows[-1].seq), values, version
+            )
+
+    def revert(self, user: User, seq: int) -> EditOutcome:
+        """Undo one edit (admins only), itself logged as an edit of kind `revert`; 409 when
+        the field changed since that edit."""
+        if user.role != "admin":
+            raise EditForbidden("only an admin may revert an edit")
+        found = self.log.query(seq=seq)
+        if not found:
+            raise UnknownEdit(f"no edit {seq}")
+        target = found[0]
+        with self._lock:
+            state = self.sync_state()
+            located = find_activity(state.graph, target.activity)
+            if located is None:
+                raise UnknownActivity(f"no activity with id {target.activity!r}")
+            current = read_value(state.graph, located.node, target.field)
+            if current != target.new:
+                raise EditConflict(
+                    f"{target.activity} {target.field} changed since edit {seq}: nothing reverted"
+                )
+            return self.submit(
+                user,
+                target.activity,
+                {target.field: target.old},
+                None,
+                kind="revert",
+                reverts=seq,
+            )
+
+    def _check(self, state: _State, candidate: Graph) -> ValidationReport:
+        """Refuse the candidate when it has violations the draft did not have."""
+        if state.report is None:
+            state.report = validate_graph(state.graph)
+        report = validate_graph(candidate)
+        known = {_key(f) for f in state.report.violations}
+        new = [f for f in report.violations if _key(f) not in known]
+        if new:
+            raise EditInvalid(
+                "the edit breaks required shapes; nothing was stored: "
+                + "; ".join(f"{f.rule}: {f.message}" for f in new[:5]),
+                new,
+            )
+        return report
+
+
+_MARK_QUERY = (files("wcokg.edits") / "draft-base.rq").read_text(encoding="utf-8")
+"""The base version a stored draft names (no row: the graph is as built)."""
+
+
+def _key(finding: Finding) -> tuple[str, str, str | None]:
+    return (finding.rule, finding.focus, finding.value)
+
+
+def _etag(base_version: str, activity_id: str, last_seq: int) -> str:
+    digest = hashlib.sha256(f"{base_version}\x00{activity_id}\x00{last_seq}".encode()).hexdigest()
+    return f'"{digest[:32]}"'
+
+
+def _matches(if_match: str, etag: str) -> bool:
+    """RFC 9110 If-Match: `*` or a list of strong entity tags, one equal to `etag`."""
+    tags = [t.strip() for t in if_match.split(",")]
+    return "*" in tags or etag in tags
