@@ -35,6 +35,8 @@ def load_secret(folder: Path, configured: str | None = None) -> bytes:
     """The signing key: the configured one, else the key file under `folder`, made on first use
     (written with O_EXCL so two processes starting together keep one key)."""
     if configured:
+        if len(configured) < 32:
+            raise AccountError("WCOKG_SECRET_KEY: expected at least 32 characters")
         return configured.encode("utf-8")
     path = Path(folder) / "secret-key"
     try:
