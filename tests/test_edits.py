@@ -4,6 +4,7 @@ log (conflicts kept), the log's transactions, and the service's rules, restart a
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from wcokg.edits.log import Edit, EditLog, NewEdit
 from wcokg.edits.service import EditService
 from wcokg.loaders.reference import load_reference
 from wcokg.namespaces import WCOKG, Minter
+from wcokg.store import RemoteStore
 
 SWG = User("swg-editor", "editor", ("swg",), "g", "")
 DMPT = User("dmpt-editor", "editor", ("dmpt",), "g", "")
@@ -301,3 +303,18 @@ def test_store_ahead_of_or_behind_the_log_is_replayed(
         store.replace(graph)
         raise RuntimeError("killed before the commit")
     assert EditService(store, settings).values("I-23")[0]["kpi"] == "Committed, not stored"
+
+
+def test_edits_on_the_external_store(
+    tmp_path: Path, seed_report: BuildReport, oxigraph_server: Callable[[], RemoteStore]
+) -> None:
+    settings = edit_settings(tmp_path)
+    store = oxigraph_server()
+    store.replace(seed_report.graph)
+    service = EditService(store, settings)
+    done = service.submit(SWG, "I-23", {"status": "Completed"}, service.etag("I-23"))
+    assert done.etag == EditService(store, settings).etag("I-23")
+    assert EditService(store, settings).values("I-23")[0]["status"] == "Completed"
+    store.replace(seed_report.graph)  # a rebuild on the external store
+    assert EditService(store, settings).sync().applied == 1
+    assert EditService(store, settings).values("I-23")[0]["status"] == "Completed"

@@ -113,8 +113,8 @@ def read_mark(graph: Graph) -> DraftMark | None:
         return None
     return DraftMark(
         str(graph.value(DRAFT, WCOKG.baseVersion) or ""),
-        int(graph.value(DRAFT, WCOKG.lastEdit) or 0),
-        tuple(sorted(int(v) for v in graph.objects(DRAFT, WCOKG.conflictingEdit))),
+        int(str(graph.value(DRAFT, WCOKG.lastEdit) or 0)),
+        tuple(sorted(int(str(v)) for v in graph.objects(DRAFT, WCOKG.conflictingEdit))),
     )
 
 

@@ -183,13 +183,13 @@ class FieldWriter:
     def _flags(self, graph: Graph, node: URIRef, column: str, flags: tuple[Flag, ...]) -> None:
         """Replace the activity's flags on `column` with the normaliser's new ones."""
         taken = 0
-        for flag in list(graph.objects(node, WCOKG.flag)):
-            suffix = _local(flag)
+        for old in list(graph.objects(node, WCOKG.flag)):
+            suffix = _local(old)
             if suffix.isdigit():
                 taken = max(taken, int(suffix))
-            if str(graph.value(flag, WCOKG.column) or "") == column:
-                graph.remove((node, WCOKG.flag, flag))
-                graph.remove((flag, None, None))
+            if str(graph.value(old, WCOKG.column) or "") == column:
+                graph.remove((node, WCOKG.flag, old))
+                graph.remove((old, None, None))
         for index, flag in enumerate(flags, start=taken + 1):
             add_flag(graph, node, URIRef(f"{node}/flag/{index}"), flag)
 

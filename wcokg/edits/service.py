@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 
+from pyoxigraph import QuerySolutions
 from rdflib import Graph
 
 from wcokg.accounts.users import User
@@ -124,7 +125,10 @@ class EditService:
             base = state.base_version
         else:
             # in-process (trusted, one-row query): no query worker needed for it
-            rows = [str(row["base"].value) for row in self.store.execute(_MARK_QUERY)]
+            found = self.store.execute(_MARK_QUERY)
+            rows = (
+                [str(r["base"].value) for r in found] if isinstance(found, QuerySolutions) else []
+            )
             base = rows[0] if rows else str(version or "")
         self._heads = (version, base)
         return base
