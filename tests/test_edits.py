@@ -182,8 +182,10 @@ def test_rules_in_order(service: EditService) -> None:
         service.submit(SWG, "I-23", {"status": "Completed"}, None)
     with pytest.raises(PreconditionFailed):
         service.submit(SWG, "I-23", {"status": "Completed"}, '"stale"')
+    before = set(service.sync_state().graph)
     with pytest.raises(EditInvalid) as invalid:
-        service.submit(SWG, "I-23", {"timeline": "no date here"}, etag)
+        service.submit(SWG, "I-23", {"timeline": "no date here", "kpi": "New"}, etag)
+    assert set(service.sync_state().graph) == before  # undone exactly
     assert invalid.value.findings and invalid.value.findings[0].activity_id == "I-23"
     assert service.store.version() == version and service.log.all() == []  # nothing stored
     done = service.submit(SWG, "I-23", {"status": "Completed", "progress": "Finished."}, etag)

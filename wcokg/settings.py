@@ -102,7 +102,7 @@ class Settings(BaseSettings):
 
     private_dir: Path | None = None
     """Folder of the users, the edit log, the draft's base and the signing secret; never served
-    (default: `private` beside the store folder, e.g. `var/private`)."""
+    (default: `private` inside the store folder, e.g. `var/store/private`)."""
 
     token_lifetime: int = 3600
     """Seconds a log-in (bearer token or session cookie) stays valid."""
@@ -126,7 +126,7 @@ class Settings(BaseSettings):
 
     def private_path(self) -> Path:
         """The folder of users, edit log and secret (created by whoever writes there first)."""
-        return self.private_dir or Path(self.store).parent / "private"
+        return self.private_dir or Path(self.store) / "private"
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
 from starlette.responses import Response
 
 from wcokg.accounts import User, UserStore
@@ -86,12 +87,17 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def bearer_user(request: Request) -> User:
+OAUTH2 = OAuth2PasswordBearer(
+    tokenUrl="/auth/token", auto_error=False, description="POST /auth/token (password flow)"
+)
+"""FastAPI's reader of `Authorization: Bearer …` (and the OpenAPI security scheme, so /docs
+can log in); errors are ours (problem+json)."""
+
+
+def bearer_user(request: Request, token: Annotated[str | None, Depends(OAUTH2)]) -> User:
     """The user of `Authorization: Bearer …`; 401 without one, or when it is expired,
     forged, or its user was removed or changed password."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if not token or not token.strip():
         raise Problem(
             401, "Unauthorized", "log in: send Authorization: Bearer <token>", BEARER_CHALLENGE
         )
@@ -115,10 +121,10 @@ def session_of(request: Request) -> tuple[User, Claims] | None:
     return accounts_of(request).user_for(token, "session") if token else None
 
 
-def any_user(request: Request) -> User:
+def any_user(request: Request, token: Annotated[str | None, Depends(OAUTH2)]) -> User:
     """A bearer token or a session: who is reading the edit log (401 for anonymous)."""
     if request.headers.get("authorization"):
-        return bearer_user(request)
+        return bearer_user(request, token)
     found = session_of(request)
     if found is None:
         raise Problem(401, "Unauthorized", "the edit log is for logged-in users", BEARER_CHALLENGE)

@@ -26,15 +26,17 @@ from importlib.resources import files
 from pathlib import Path
 
 from pyoxigraph import QuerySolutions
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.namespace import PROV
+from rdflib.term import Node
 
 from wcokg.accounts.users import User
 from wcokg.edits.base import load_base, save_base
 from wcokg.edits.draft import (
+    DRAFT,
     DraftMark,
     add_provenance,
     apply_edits,
-    copy_graph,
     mark_draft,
     read_mark,
 )
@@ -58,10 +60,10 @@ from wcokg.edits.fields import (
 )
 from wcokg.edits.log import Edit, EditLog, NewEdit
 from wcokg.loaders.reference import load_reference
-from wcokg.namespaces import Minter
+from wcokg.namespaces import WCOKG, Minter
 from wcokg.settings import Settings
 from wcokg.store.base import GraphStore
-from wcokg.validate import Finding, ValidationReport, validate_graph
+from wcokg.validate import Finding, ValidationReport, remember_report, validate_graph
 
 
 @dataclass
@@ -249,11 +251,13 @@ class EditService:
                 changed = {f: v for f, v in new.items() if v != old[f]}
                 if not changed:
                     return EditOutcome([], etag, old, state.version)
-                candidate = copy_graph(state.graph)
-                self.writer.apply(candidate, found.node, changed)
-                report = self._check(state, candidate)
+                if state.report is None:  # what the draft breaks already is not this edit's
+                    state.report = validate_graph(state.graph)
+                if state.mark is None:  # the first edit on a graph as built keeps it as the base
+                    save_base(self.folder, state.graph, state.base_version)
                 at = datetime.now(UTC).isoformat(timespec="microseconds")
                 request = uuid.uuid4().hex
+                # appended inside the transaction: rolled back with everything else on failure
                 rows = writer.append(
                     [
                         NewEdit(
@@ -272,18 +276,26 @@ class EditService:
                         if f in changed
                     ]
                 )
-                for row in rows:
-                    add_provenance(candidate, found.node, row, self.writer)
-                conflicts = state.mark.conflicts if state.mark else ()
-                if state.mark is None:
-                    save_base(self.folder, state.graph, state.base_version)
-                mark_draft(candidate, state.base_version, rows[-1].seq, conflicts)
-                version = self.store.replace(candidate)
+                # changed in place (a copy of the graph cost more than the rest of the edit),
+                # undone exactly if the shapes or the store refuse it
+                graph = state.graph
+                delta = Delta.record(graph, found.node)
+                try:
+                    self.writer.apply(graph, found.node, changed)
+                    for row in rows:
+                        add_provenance(graph, found.node, row, self.writer)
+                    conflicts = state.mark.conflicts if state.mark else ()
+                    mark_draft(graph, state.base_version, rows[-1].seq, conflicts)
+                    delta.finish(graph)
+                    report = self._check(state, graph)
+                    version = self.store.replace(graph)
+                except BaseException:
+                    delta.undo(graph)
+                    raise
             # committed: the log holds the rows, the store the draft with them
-            self._state = _State(
-                version, state.base_version, candidate, read_mark(candidate), report
-            )
-            values = read_values(candidate, found.node)
+            self._state = _State(version, state.base_version, graph, read_mark(graph), report)
+            remember_report(self.store, version, report)
+            values = read_values(graph, found.node)
             return EditOutcome(
                 rows, _etag(state.base_version, activity_id, rows[-1].seq), values, version
             )
@@ -317,11 +329,9 @@ class EditService:
             )
 
     def _check(self, state: _State, candidate: Graph) -> ValidationReport:
-        """Refuse the candidate when it has violations the draft did not have."""
-        if state.report is None:
-            state.report = validate_graph(state.graph)
+        """Refuse the candidate when it has violations the draft (`state.report`) did not have."""
         report = validate_graph(candidate)
-        known = {_key(f) for f in state.report.violations}
+        known = {_key(f) for f in state.report.violations} if state.report else set()
         new = [f for f in report.violations if _key(f) not in known]
         if new:
             raise EditInvalid(
@@ -330,6 +340,50 @@ class EditService:
                 new,
             )
         return report
+
+
+Triple = tuple[Node, Node, Node]
+
+
+@dataclass
+class Delta:
+    """The triples one edit adds to and removes from a graph: those of the activity, its parts
+    (milestones, allocations, flags, edits: IRIs under the activity's), the draft marker and
+    the editors; recorded before and after, so the edit can be undone exactly."""
+
+    node: URIRef
+    before: set[Triple]
+    added: set[Triple] = field(default_factory=set)
+    removed: set[Triple] = field(default_factory=set)
+
+    @classmethod
+    def record(cls, graph: Graph, node: URIRef) -> Delta:
+        return cls(node, _around(graph, node))
+
+    def finish(self, graph: Graph) -> None:
+        after = _around(graph, self.node)
+        self.added, self.removed = after - self.before, self.before - after
+
+    def undo(self, graph: Graph) -> None:
+        if not self.added and not self.removed:
+            self.finish(graph)
+        for triple in self.added:
+            graph.remove(triple)
+        for triple in self.removed:
+            graph.add(triple)
+
+
+def _around(graph: Graph, node: URIRef) -> set[Triple]:
+    found: set[Triple] = set(graph.triples((node, None, None)))
+    found |= set(graph.triples((DRAFT, None, None)))
+    prefix = f"{node}/"
+    for _, _, part in list(found):
+        if isinstance(part, URIRef) and str(part).startswith(prefix):
+            found |= set(graph.triples((part, None, None)))
+    for edit in graph.objects(node, WCOKG.hasEdit):
+        for agent in graph.objects(edit, PROV.wasAttributedTo):
+            found |= set(graph.triples((agent, None, None)))
+    return found
 
 
 _MARK_QUERY = (files("wcokg.edits") / "draft-base.rq").read_text(encoding="utf-8")
