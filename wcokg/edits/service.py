@@ -236,6 +236,8 @@ class EditService:
                     "editors edit the activities their bodies are responsible for"
                 )
             with self.log.writing() as writer:
+                if self.store.version() != state.version:  # another process stored meanwhile
+                    raise PreconditionFailed("the graph changed meanwhile (a build?): try again")
                 etag = _etag(state.base_version, activity_id, writer.last_seq(activity_id))
                 if kind == "edit":
                     if if_match is None:
