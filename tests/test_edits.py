@@ -14,6 +14,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 
 from wcokg.accounts import User
 from wcokg.build import BuildReport
+from wcokg.edits.check import activity_violations, neighbourhood, new_violations
 from wcokg.edits.draft import DRAFT, apply_edits, read_mark
 from wcokg.edits.errors import (
     EditConflict,
@@ -320,3 +321,27 @@ def test_edits_on_the_external_store(
     store.replace(seed_report.graph)  # a rebuild on the external store
     assert EditService(store, settings).sync().applied == 1
     assert EditService(store, settings).values("I-23")[0]["status"] == "Completed"
+
+
+def test_neighbourhood_holds_the_activity_its_parts_and_one_hop() -> None:
+    g, node = small_activity()
+    writer().apply(g, node, {"timeline": "Spring 2024 (PTC)"})
+    other = Minter().activity("wp-x", "I-2")
+    g.add((other, RDF.type, WCOKG.Activity))
+    sub = neighbourhood(g, node)
+    [milestone] = list(g.objects(node, WCOKG.hasMilestone))
+    section = g.value(node, WCOKG.inSection)
+    assert set(g.triples((milestone, None, None))) <= set(sub)
+    assert (section, WCOKG.continuous, Literal(False)) in sub
+    assert (other, RDF.type, WCOKG.Activity) not in sub
+
+
+def test_new_violations_of_the_seed_activity(seed_report: BuildReport) -> None:
+    graph = Graph()
+    graph += seed_report.graph
+    found = find_activity(graph, "I-23")
+    assert found is not None
+    before = activity_violations(graph, found.node, "I-23")
+    writer().apply(graph, found.node, {"timeline": "no date"})
+    broken = new_violations(before, activity_violations(graph, found.node, "I-23"))
+    assert [f.rule for f in broken] == ["TimeBoundActivity-milestone"]

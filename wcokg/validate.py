@@ -335,14 +335,6 @@ def validate_store(store: GraphStore) -> ValidationReport:
         return report
 
 
-def remember_report(store: GraphStore, version: str, report: ValidationReport) -> None:
-    """Record `report` as the validation of the store's `version`, for a caller that validated
-    the very graph it stored (an edit), so that `validate_store` does not do it again."""
-    with _STORED_LOCK:
-        _STORED.clear()
-        _STORED[(store.location, version)] = report
-
-
 def _validate(graph: Graph, fast: bool, copy: ox.Store | None) -> ValidationReport:
     from pyshacl import validate
 

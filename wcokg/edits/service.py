@@ -5,11 +5,12 @@ An edit is made under one lock (a thread lock plus the edit log's write transact
 2. `If-Match` is compared with the activity's ETag (a hash of the draft's base version, the
    activity and its latest edit in the log): missing 428, stale 412, so of two writers that
    read the same ETag exactly one wins,
-3. the new values are written with the loader's normalisers into a copy of the draft and the
-   copy is validated against the SHACL shapes: a violation the draft did not have is a 422,
-   and nothing is stored,
-4. the rows are appended to the log, the draft is stored as a new store version (atomic), and
-   only then the log transaction commits (fsync). A crash before the commit leaves a store
+3. the rows are appended to the log (inside its transaction), the new values are written with
+   the loader's normalisers into the draft (in place, undone exactly on failure) with their
+   PROV, and the activity's neighbourhood is validated against the SHACL shapes
+   (`wcokg.edits.check`): a violation it did not have before is a 422, and nothing is stored,
+4. the draft is stored as a new store version (atomic), and only then the log transaction
+   commits (fsync). A crash before the commit leaves a store
    version ahead of the log, which the next `sync` replaces by replaying the log: an edit is
    either in the log and the draft, or in neither, and nothing answered 200 is lost.
 """
@@ -32,6 +33,7 @@ from rdflib.term import Node
 
 from wcokg.accounts.users import User
 from wcokg.edits.base import load_base, save_base
+from wcokg.edits.check import activity_violations, new_violations
 from wcokg.edits.draft import (
     DRAFT,
     DraftMark,
@@ -63,7 +65,6 @@ from wcokg.loaders.reference import load_reference
 from wcokg.namespaces import WCOKG, Minter
 from wcokg.settings import Settings
 from wcokg.store.base import GraphStore
-from wcokg.validate import Finding, ValidationReport, remember_report, validate_graph
 
 
 @dataclass
@@ -74,7 +75,6 @@ class _State:
     base_version: str
     graph: Graph
     mark: DraftMark | None
-    report: ValidationReport | None = None
 
 
 @dataclass(frozen=True)
@@ -253,8 +253,8 @@ class EditService:
                 changed = {f: v for f, v in new.items() if v != old[f]}
                 if not changed:
                     return EditOutcome([], etag, old, state.version)
-                if state.report is None:  # what the draft breaks already is not this edit's
-                    state.report = validate_graph(state.graph)
+                # what the activity breaks already is not this edit's doing
+                before = activity_violations(state.graph, found.node, activity_id)
                 if state.mark is None:  # the first edit on a graph as built keeps it as the base
                     save_base(self.folder, state.graph, state.base_version)
                 at = datetime.now(UTC).isoformat(timespec="microseconds")
@@ -289,14 +289,21 @@ class EditService:
                     conflicts = state.mark.conflicts if state.mark else ()
                     mark_draft(graph, state.base_version, rows[-1].seq, conflicts)
                     delta.finish(graph)
-                    report = self._check(state, graph)
+                    broken = new_violations(
+                        before, activity_violations(graph, found.node, activity_id)
+                    )
+                    if broken:
+                        raise EditInvalid(
+                            "the edit breaks required shapes; nothing was stored: "
+                            + "; ".join(f"{f.rule}: {f.message}" for f in broken[:5]),
+                            broken,
+                        )
                     version = self.store.replace(graph)
                 except BaseException:
                     delta.undo(graph)
                     raise
             # committed: the log holds the rows, the store the draft with them
-            self._state = _State(version, state.base_version, graph, read_mark(graph), report)
-            remember_report(self.store, version, report)
+            self._state = _State(version, state.base_version, graph, read_mark(graph))
             values = read_values(graph, found.node)
             return EditOutcome(
                 rows, _etag(state.base_version, activity_id, rows[-1].seq), values, version
@@ -329,19 +336,6 @@ class EditService:
                 kind="revert",
                 reverts=seq,
             )
-
-    def _check(self, state: _State, candidate: Graph) -> ValidationReport:
-        """Refuse the candidate when it has violations the draft (`state.report`) did not have."""
-        report = validate_graph(candidate)
-        known = {_key(f) for f in state.report.violations} if state.report else set()
-        new = [f for f in report.violations if _key(f) not in known]
-        if new:
-            raise EditInvalid(
-                "the edit breaks required shapes; nothing was stored: "
-                + "; ".join(f"{f.rule}: {f.message}" for f in new[:5]),
-                new,
-            )
-        return report
 
 
 Triple = tuple[Node, Node, Node]
@@ -390,10 +384,6 @@ def _around(graph: Graph, node: URIRef) -> set[Triple]:
 
 _MARK_QUERY = (files("wcokg.edits") / "draft-base.rq").read_text(encoding="utf-8")
 """The base version a stored draft names (no row: the graph is as built)."""
-
-
-def _key(finding: Finding) -> tuple[str, str, str | None]:
-    return (finding.rule, finding.focus, finding.value)
 
 
 def _etag(base_version: str, activity_id: str, last_seq: int) -> str:
