@@ -277,3 +277,17 @@ def test_session_cookie_is_secure_over_https(tmp_path: Path, seed_report: BuildR
 def test_dmpt_editor_gets_403_on_the_form(client: TestClient) -> None:
     login(client, "dmpt-editor")
     assert client.get("/edit/activities/I-23").status_code == 403
+
+
+def test_log_in_follows_only_local_paths() -> None:
+    from wcokg.api.routers.auth import safe_next
+
+    assert safe_next("/edit/activities/I-23") == "/edit/activities/I-23"
+    for target in (
+        "//evil.example",
+        "/\t/evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+        "",
+    ):
+        assert safe_next(target) == "/"

@@ -3,6 +3,7 @@ form with a session cookie (`/login`, `/logout`)."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -57,9 +58,13 @@ def token(
     return Token(access_token=access, expires_in=accounts.signer.lifetime)
 
 
+_LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9/_.~%?=&+-]*")
+
+
 def safe_next(target: str | None) -> str:
-    """Only a local path (no scheme, no `//host`) is followed after log-in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a plain local path is followed after log-in (no scheme, no `//host`, no
+    backslash, whitespace or control character a browser might fold into one)."""
+    if target and _LOCAL_PATH.fullmatch(target):
         return target
     return "/"
 
