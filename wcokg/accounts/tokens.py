@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,13 +45,17 @@ def load_secret(folder: Path, configured: str | None = None) -> bytes:
     except FileNotFoundError:
         pass
     except ValueError:
-        raise AccountError(f"{path}: not a key written by wcokg (hex expected)") from None
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        raise AccountError("signing key: not a key written by wcokg (hex expected)") from None
     key = secrets.token_bytes(32)
     try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return load_secret(folder)
+    except OSError as error:
+        raise AccountError(
+            f"signing key: cannot write it in the private folder ({error.strerror})"
+        ) from None
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write(key.hex())
         out.flush()
@@ -59,11 +64,21 @@ def load_secret(folder: Path, configured: str | None = None) -> bytes:
 
 
 class TokenSigner:
-    """Issues and checks tokens with one key and lifetime (seconds)."""
+    """Issues and checks tokens with one key and lifetime (seconds); the key is bytes, or a
+    function giving it when first needed (a read-only server that nobody logs in to never
+    writes a key file)."""
 
-    def __init__(self, key: bytes, lifetime: int) -> None:
-        self._key = key
+    def __init__(self, key: bytes | Callable[[], bytes], lifetime: int) -> None:
+        self._source = key
+        self._loaded: bytes | None = key if isinstance(key, bytes) else None
         self.lifetime = lifetime
+
+    @property
+    def _key(self) -> bytes:
+        if self._loaded is None:
+            source = self._source
+            self._loaded = source if isinstance(source, bytes) else source()
+        return self._loaded
 
     def issue(self, user: str, generation: str, purpose: str = "access") -> tuple[str, Claims]:
         """A new token and its claims; a session token also gets a random CSRF token."""

@@ -82,8 +82,11 @@ class UserStore:
             connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             if new:
                 self.path.chmod(0o600)
-        except OSError as error:
-            raise AccountError(f"{self.path}: cannot open the users file ({error})") from None
+        except (OSError, sqlite3.Error) as error:
+            reason = getattr(error, "strerror", None) or type(error).__name__
+            raise AccountError(
+                f"users file: cannot open it in the private folder ({reason})"
+            ) from None
         try:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=FULL")

@@ -90,7 +90,8 @@ class EditLog:
             if new:
                 self.path.chmod(0o600)
         except (OSError, sqlite3.Error) as error:
-            raise StoreError(f"edit log: cannot open ({error})") from None
+            reason = getattr(error, "strerror", None) or type(error).__name__
+            raise StoreError(f"edit log: cannot open it in the private folder ({reason})") from None
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
