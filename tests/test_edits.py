@@ -4,6 +4,7 @@ log (conflicts kept), the log's transactions, and the service's rules, restart a
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from wcokg.edits.log import Edit, EditLog, NewEdit
 from wcokg.edits.service import EditService
 from wcokg.loaders.reference import load_reference
 from wcokg.namespaces import WCOKG, Minter
-from wcokg.store import RemoteStore
+from wcokg.store import EmbeddedStore, RemoteStore
 
 SWG = User("swg-editor", "editor", ("swg",), "g", "")
 DMPT = User("dmpt-editor", "editor", ("dmpt",), "g", "")
@@ -345,3 +346,45 @@ def test_new_violations_of_the_seed_activity(seed_report: BuildReport) -> None:
     writer().apply(graph, found.node, {"timeline": "no date"})
     broken = new_violations(before, activity_violations(graph, found.node, "I-23"))
     assert [f.rule for f in broken] == ["TimeBoundActivity-milestone"]
+
+
+def test_waiting_edits_are_committed_together(tmp_path: Path, seed_report: BuildReport) -> None:
+    """Edits that queue behind one being stored share one store version and one log commit;
+    each is still checked on its own (the second of two from one ETag gets 412)."""
+    settings = edit_settings(tmp_path)
+
+    class Counting(EmbeddedStore):
+        replaced = 0
+
+        def replace(self, graph: Graph, copy: object = None) -> str:  # type: ignore[override]
+            Counting.replaced += 1
+            return super().replace(graph)
+
+    store = Counting(settings.store)
+    store.replace(seed_report.graph)
+    Counting.replaced = 0
+    service = EditService(store, settings)
+    tags = {a: service.etag(a) for a in ("I-23", "I-24")}
+    results: dict[str, str] = {}
+
+    def edit(name: str, activity: str, text: str) -> None:
+        try:
+            service.submit(ADMIN, activity, {"kpi": text}, tags[activity])
+            results[name] = "200"
+        except PreconditionFailed:
+            results[name] = "412"
+        except EditInvalid:
+            results[name] = "422"
+
+    jobs = [("a", "I-23", "One"), ("b", "I-24", "Two"), ("c", "I-23", "Three")]
+    threads = [threading.Thread(target=edit, args=job) for job in jobs]
+    with service._lock:  # an edit being stored: the others queue
+        for t in threads:
+            t.start()
+        time.sleep(0.5)
+    for t in threads:
+        t.join()
+    assert results["b"] == "200"
+    assert sorted([results["a"], results["c"]]) == ["200", "412"]
+    assert Counting.replaced == 1
+    assert len(service.log.all()) == 2

@@ -159,6 +159,19 @@ class LogWriter:
     def last_seq(self, activity: str | None = None) -> int:
         return _last(self._db, activity)
 
+    def savepoint(self) -> None:
+        """Start a nested part of the transaction (one edit of a group commit)."""
+        self._db.execute("SAVEPOINT edit")
+
+    def rollback_to_savepoint(self) -> None:
+        """Drop what was appended since `savepoint()` (a refused edit), and end the part."""
+        self._db.execute("ROLLBACK TO SAVEPOINT edit")
+        self._db.execute("RELEASE SAVEPOINT edit")
+
+    def release_savepoint(self) -> None:
+        """Keep what was appended since `savepoint()` in the transaction."""
+        self._db.execute("RELEASE SAVEPOINT edit")
+
     def all(self) -> list[Edit]:
         rows = self._db.execute(f"SELECT {_COLUMNS} FROM edits ORDER BY seq").fetchall()  # noqa: S608
         return [Edit(*row) for row in rows]

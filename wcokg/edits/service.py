@@ -10,7 +10,9 @@ An edit is made under one lock (a thread lock plus the edit log's write transact
    PROV, and the activity's neighbourhood is validated against the SHACL shapes
    (`wcokg.edits.check`): a violation it did not have before is a 422, and nothing is stored,
 4. the draft is stored as a new store version (atomic), and only then the log transaction
-   commits (fsync). A crash before the commit leaves a store
+   commits (fsync). Edits waiting for the lock meanwhile are made together by the first of
+   them to get it (group commit: each checked on its own, inside its own savepoint of the one
+   log transaction; one store version for all). A crash before the commit leaves a store
    version ahead of the log, which the next `sync` replaces by replaying the log: an edit is
    either in the log and the draft, or in neither, and nothing answered 200 is lost.
 """
@@ -44,6 +46,7 @@ from wcokg.edits.draft import (
 )
 from wcokg.edits.errors import (
     EditConflict,
+    EditError,
     EditForbidden,
     EditInvalid,
     PreconditionFailed,
@@ -60,7 +63,8 @@ from wcokg.edits.fields import (
     read_values,
     responsible_bodies,
 )
-from wcokg.edits.log import Edit, EditLog, NewEdit
+from wcokg.edits.log import Edit, EditLog, LogWriter, NewEdit
+from wcokg.errors import StoreError
 from wcokg.loaders.reference import load_reference
 from wcokg.namespaces import WCOKG, Minter
 from wcokg.settings import Settings
@@ -75,6 +79,21 @@ class _State:
     base_version: str
     graph: Graph
     mark: DraftMark | None
+
+
+@dataclass
+class _Request:
+    """One submitted edit waiting for (or done by) a group commit."""
+
+    user: User
+    activity_id: str
+    changes: dict[str, str]
+    if_match: str | None
+    kind: str
+    reverts: int | None
+    done: bool = False
+    outcome: EditOutcome | None = None
+    error: BaseException | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +130,8 @@ class EditService:
         self.log = edit_log(settings)
         self.writer = FieldWriter(Minter(settings.base), load_reference())
         self._lock = threading.RLock()
+        self._pending: list[_Request] = []
+        self._pending_lock = threading.Lock()
         self._state: _State | None = None
         self._heads: tuple[str | None, str] | None = None  # (store version, base version)
 
@@ -221,93 +242,158 @@ class EditService:
 
         Raises UnknownActivity (404), EditForbidden (403), PreconditionRequired (428),
         PreconditionFailed (412) or EditInvalid (422, with the findings).
+
+        Group commit: edits that arrive while another is being stored wait for the lock, and
+        the first of them to get it makes them all, one after the other, each with its own
+        checks (so of two edits from one ETag the second still gets 412), then stores one
+        store version and commits the log once for all of them.
         """
         unknown = sorted(set(changes) - set(EDITABLE))
         if unknown:
             raise EditInvalid(f"not editable: {', '.join(unknown)}", [])
+        request = _Request(user, activity_id, dict(changes), if_match, kind, reverts)
+        with self._pending_lock:
+            self._pending.append(request)
         with self._lock:
+            if not request.done:
+                self._commit_pending()
+        if request.error is not None:
+            raise request.error
+        assert request.outcome is not None  # noqa: S101 (done without an error)
+        return request.outcome
+
+    def _commit_pending(self) -> None:
+        """Make every waiting edit in one log transaction and one store version (under the lock)."""
+        with self._pending_lock:
+            batch, self._pending = self._pending, []
+        made: list[tuple[_Request, list[Edit], Delta]] = []
+        state: _State | None = None
+        try:
             state = self.sync_state()
-            found = find_activity(state.graph, activity_id)
-            if found is None:
-                raise UnknownActivity(f"no activity with id {activity_id!r}")
-            if not user.can_edit(responsible_bodies(state.graph, found.node)):
-                raise EditForbidden(
-                    f"{user.name} ({user.role}) may not edit {activity_id}: "
-                    "editors edit the activities their bodies are responsible for"
-                )
             with self.log.writing() as writer:
                 if self.store.version() != state.version:  # another process stored meanwhile
                     raise PreconditionFailed("the graph changed meanwhile (a build?): try again")
-                etag = _etag(state.base_version, activity_id, writer.last_seq(activity_id))
-                if kind == "edit":
-                    if if_match is None:
-                        raise PreconditionRequired(
-                            f"send If-Match with the ETag of GET /activities/{activity_id}"
-                        )
-                    if not _matches(if_match, etag):
-                        raise PreconditionFailed(
-                            f"{activity_id} changed since it was read: GET it again"
-                        )
-                old = read_values(state.graph, found.node)
-                new = {f: clean_value(f, v) for f, v in changes.items()}
-                changed = {f: v for f, v in new.items() if v != old[f]}
-                if not changed:
-                    return EditOutcome([], etag, old, state.version)
-                # what the activity breaks already is not this edit's doing
-                before = activity_violations(state.graph, found.node, activity_id)
-                if state.mark is None:  # the first edit on a graph as built keeps it as the base
-                    save_base(self.folder, state.graph, state.base_version)
-                at = datetime.now(UTC).isoformat(timespec="microseconds")
-                request = uuid.uuid4().hex
-                # appended inside the transaction: rolled back with everything else on failure
-                rows = writer.append(
-                    [
-                        NewEdit(
-                            request,
-                            at,
-                            user.name,
-                            found.programme,
-                            activity_id,
-                            f,
-                            old[f],
-                            changed[f],
-                            kind,
-                            reverts,
-                        )
-                        for f in EDITABLE
-                        if f in changed
-                    ]
-                )
-                # changed in place (a copy of the graph cost more than the rest of the edit),
-                # undone exactly if the shapes or the store refuse it
-                graph = state.graph
-                delta = Delta.record(graph, found.node)
-                try:
-                    self.writer.apply(graph, found.node, changed)
-                    for row in rows:
-                        add_provenance(graph, found.node, row, self.writer)
-                    conflicts = state.mark.conflicts if state.mark else ()
-                    mark_draft(graph, state.base_version, rows[-1].seq, conflicts)
-                    delta.finish(graph)
-                    broken = new_violations(
-                        before, activity_violations(graph, found.node, activity_id)
-                    )
-                    if broken:
-                        raise EditInvalid(
-                            "the edit breaks required shapes; nothing was stored: "
-                            + "; ".join(f"{f.rule}: {f.message}" for f in broken[:5]),
-                            broken,
-                        )
-                    version = self.store.replace(graph)
-                except BaseException:
-                    delta.undo(graph)
-                    raise
+                for request in batch:
+                    writer.savepoint()
+                    try:
+                        found = self._make(writer, state, request)
+                    except EditError as error:
+                        writer.rollback_to_savepoint()
+                        request.error = error
+                        continue
+                    writer.release_savepoint()
+                    if found is not None:
+                        made.append(found)
+                if made:
+                    version = self.store.replace(state.graph)
             # committed: the log holds the rows, the store the draft with them
-            self._state = _State(version, state.base_version, graph, read_mark(graph))
-            values = read_values(graph, found.node)
-            return EditOutcome(
-                rows, _etag(state.base_version, activity_id, rows[-1].seq), values, version
+        except BaseException as error:
+            for _, _, delta in reversed(made):
+                if state is not None:
+                    delta.undo(state.graph)
+            for request in batch:
+                if request.error is None and request.outcome is None:
+                    request.error = (
+                        error if isinstance(error, Exception) else StoreError(str(error))
+                    )
+                request.done = True
+            if not isinstance(error, Exception):
+                raise
+            return
+        if made:
+            self._state = _State(version, state.base_version, state.graph, read_mark(state.graph))
+        for request, rows, _ in made:
+            located = find_activity(state.graph, request.activity_id)
+            assert located is not None  # noqa: S101 (it was just edited)
+            request.outcome = EditOutcome(
+                rows,
+                _etag(state.base_version, request.activity_id, rows[-1].seq),
+                read_values(state.graph, located.node),
+                self._state.version if self._state else None,
             )
+        for request in batch:
+            request.done = True
+
+    def _make(
+        self, writer: LogWriter, state: _State, request: _Request
+    ) -> tuple[_Request, list[Edit], Delta] | None:
+        """Check and make one edit in the draft and the open log transaction (None: it
+        changes nothing, and its outcome is set); raises EditError, leaving the graph as it was."""
+        graph = state.graph
+        found = find_activity(graph, request.activity_id)
+        if found is None:
+            raise UnknownActivity(f"no activity with id {request.activity_id!r}")
+        user = request.user
+        if not user.can_edit(responsible_bodies(graph, found.node)):
+            raise EditForbidden(
+                f"{user.name} ({user.role}) may not edit {request.activity_id}: "
+                "editors edit the activities their bodies are responsible for"
+            )
+        etag = _etag(state.base_version, request.activity_id, writer.last_seq(request.activity_id))
+        if request.kind == "edit":
+            if request.if_match is None:
+                raise PreconditionRequired(
+                    f"send If-Match with the ETag of GET /activities/{request.activity_id}"
+                )
+            if not _matches(request.if_match, etag):
+                raise PreconditionFailed(
+                    f"{request.activity_id} changed since it was read: GET it again"
+                )
+        old = read_values(graph, found.node)
+        new = {f: clean_value(f, v) for f, v in request.changes.items()}
+        changed = {f: v for f, v in new.items() if v != old[f]}
+        if not changed:
+            request.outcome = EditOutcome([], etag, old, state.version)
+            return None
+        # what the activity breaks already is not this edit's doing
+        before = activity_violations(graph, found.node, request.activity_id)
+        if state.mark is None:  # the first edit on a graph as built keeps it as the base
+            save_base(self.folder, graph, state.base_version)
+        at = datetime.now(UTC).isoformat(timespec="microseconds")
+        group = uuid.uuid4().hex
+        rows = writer.append(
+            [
+                NewEdit(
+                    group,
+                    at,
+                    user.name,
+                    found.programme,
+                    request.activity_id,
+                    f,
+                    old[f],
+                    changed[f],
+                    request.kind,
+                    request.reverts,
+                )
+                for f in EDITABLE
+                if f in changed
+            ]
+        )
+        # changed in place (a copy of the graph cost more than the rest of the edit), undone
+        # exactly if the shapes or the store refuse it
+        delta = Delta.record(graph, found.node)
+        try:
+            self.writer.apply(graph, found.node, changed)
+            for row in rows:
+                add_provenance(graph, found.node, row, self.writer)
+            conflicts = state.mark.conflicts if state.mark else ()
+            mark_draft(graph, state.base_version, rows[-1].seq, conflicts)
+            delta.finish(graph)
+            broken = new_violations(
+                before, activity_violations(graph, found.node, request.activity_id)
+            )
+            if broken:
+                raise EditInvalid(
+                    "the edit breaks required shapes; nothing was stored: "
+                    + "; ".join(f"{f.rule}: {f.message}" for f in broken[:5]),
+                    broken,
+                )
+        except BaseException:
+            delta.undo(graph)
+            raise
+        if state.mark is None:
+            state.mark = read_mark(graph)
+        return request, rows, delta
 
     def revert(self, user: User, seq: int) -> EditOutcome:
         """Undo one edit (admins only), itself logged as an edit of kind `revert`; 409 when
