@@ -291,3 +291,15 @@ def test_log_in_follows_only_local_paths() -> None:
         "",
     ):
         assert safe_next(target) == "/"
+
+
+def test_a_server_nobody_logs_in_to_writes_nothing(
+    tmp_path: Path, seed_report: BuildReport
+) -> None:
+    settings = edit_settings(tmp_path)
+    app = create_app(settings, fresh_store(settings, seed_report.graph))
+    with TestClient(app) as c:
+        assert c.get("/activities/I-23").status_code == 200
+        assert c.get("/edits", headers={"Authorization": "Bearer x.y.z"}).status_code == 401
+        assert c.post("/auth/token", data={"username": "a", "password": "b"}).status_code == 401
+    assert not settings.private_path().exists()

@@ -44,7 +44,9 @@ class Accounts:
         secret = settings.secret_key.get_secret_value() if settings.secret_key else None
         return cls(
             UserStore(folder / "users.sqlite"),
-            TokenSigner(lambda: load_secret(folder, secret), settings.token_lifetime),
+            TokenSigner(
+                lambda create: load_secret(folder, secret, create), settings.token_lifetime
+            ),
             LoginLimiter(settings.login_attempts, settings.login_window),
             settings,
         )

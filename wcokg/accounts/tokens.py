@@ -32,9 +32,10 @@ class Claims:
     csrf: str = ""
 
 
-def load_secret(folder: Path, configured: str | None = None) -> bytes:
-    """The signing key: the configured one, else the key file under `folder`, made on first use
-    (written with O_EXCL so two processes starting together keep one key)."""
+def load_secret(folder: Path, configured: str | None = None, create: bool = True) -> bytes | None:
+    """The signing key: the configured one, else the key file under `folder`, made when missing
+    and `create` (written with O_EXCL so two processes starting together keep one key); None
+    when missing and not `create` (no token can have been issued)."""
     if configured:
         if len(configured) < 32:
             raise AccountError("WCOKG_SECRET_KEY: expected at least 32 characters")
@@ -43,7 +44,8 @@ def load_secret(folder: Path, configured: str | None = None) -> bytes:
     try:
         return bytes.fromhex(path.read_text(encoding="ascii").strip())
     except FileNotFoundError:
-        pass
+        if not create:
+            return None
     except ValueError:
         raise AccountError("signing key: not a key written by wcokg (hex expected)") from None
     key = secrets.token_bytes(32)
@@ -65,19 +67,19 @@ def load_secret(folder: Path, configured: str | None = None) -> bytes:
 
 class TokenSigner:
     """Issues and checks tokens with one key and lifetime (seconds); the key is bytes, or a
-    function giving it when first needed (a read-only server that nobody logs in to never
-    writes a key file)."""
+    function `source(create)` giving it when first needed."""
 
-    def __init__(self, key: bytes | Callable[[], bytes], lifetime: int) -> None:
+    def __init__(self, key: bytes | Callable[[bool], bytes | None], lifetime: int) -> None:
         self._source = key
         self._loaded: bytes | None = key if isinstance(key, bytes) else None
         self.lifetime = lifetime
 
-    @property
-    def _key(self) -> bytes:
+    def _key(self, create: bool) -> bytes | None:
+        """The key; `source(create)` is asked until it has one (checking a token never makes
+        a key file: without one, no token is valid)."""
         if self._loaded is None:
             source = self._source
-            self._loaded = source if isinstance(source, bytes) else source()
+            self._loaded = source if isinstance(source, bytes) else source(create)
         return self._loaded
 
     def issue(self, user: str, generation: str, purpose: str = "access") -> tuple[str, Claims]:
@@ -98,14 +100,20 @@ class TokenSigner:
             "exp": claims.expires,
             "csrf": claims.csrf,
         }
-        return jwt.encode(payload, self._key, algorithm=ALGORITHM), claims
+        key = self._key(True)
+        if key is None:
+            raise AccountError("signing key: none could be made")
+        return jwt.encode(payload, key, algorithm=ALGORITHM), claims
 
     def check(self, token: str, purpose: str) -> Claims | None:
         """The claims of a valid, unexpired token of this purpose; None otherwise."""
+        key = self._key(False)
+        if key is None:
+            return None
         try:
             data = jwt.decode(
                 token,
-                self._key,
+                key,
                 algorithms=[ALGORITHM],
                 options={"require": ["exp", "sub", "gen", "pur"]},
             )

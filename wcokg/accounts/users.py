@@ -139,6 +139,8 @@ class UserStore:
         return found[0] if found else None
 
     def _row(self, name: str) -> tuple[User, str] | None:
+        if not self.path.exists():  # no users yet: reading creates nothing
+            return None
         with self._connect() as db:
             row = db.execute(
                 "SELECT name, role, bodies, generation, created, hash FROM users WHERE name = ?",
@@ -159,6 +161,8 @@ class UserStore:
 
     def list(self) -> list[User]:
         """Every user, by name."""
+        if not self.path.exists():
+            return []
         with self._connect() as db:
             rows = db.execute(
                 "SELECT name, role, bodies, generation, created FROM users ORDER BY name"

@@ -121,6 +121,8 @@ class EditLog:
             clauses.append("at >= ?")
             values.append(since)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        if not self.path.exists():  # nothing edited yet: reading creates nothing
+            return []
         with self._connect() as db:
             rows = db.execute(
                 f"SELECT {_COLUMNS} FROM edits{where} ORDER BY seq",  # noqa: S608 (fixed column names; values bound)
@@ -130,6 +132,8 @@ class EditLog:
 
     def last_seq(self, activity: str | None = None) -> int:
         """The seq of the latest edit (of one activity), 0 when none."""
+        if not self.path.exists():
+            return 0
         with self._connect() as db:
             return _last(db, activity)
 
