@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 
 from wcokg import __version__
@@ -17,7 +19,9 @@ from wcokg.api.protocol import HeadAsGet, Utf8Url
 from wcokg.api.routers import (
     activities,
     api_docs,
+    auth,
     bodies,
+    edits,
     export,
     instruments,
     meetings,
@@ -29,11 +33,16 @@ from wcokg.api.routers import (
     sparql,
     validation,
 )
+from wcokg.api.services.auth import Accounts
 from wcokg.api.services.warmup import Warmer
 from wcokg.api.services.web import STATIC_DIR
+from wcokg.edits.service import EditService
+from wcokg.errors import WcokgError
 from wcokg.registry import registry
 from wcokg.settings import Settings, get_settings
 from wcokg.store import GraphStore, open_store
+
+log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
@@ -46,6 +55,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.sparql_cache.clear()
     if app.state.warmer is not None:
         app.state.warmer.start()
+    await sync_edits(app)
     yield
 
 
@@ -91,6 +101,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         resources,
     ):
         app.include_router(router.router)
+    app.include_router(auth.router)
+    app.include_router(edits.router)
     # Cached answers without routing; inside CORS and hardening, which add their headers.
     app.add_middleware(
         CachedAnswers,
@@ -104,6 +116,18 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(ReadOnlyCORS)
     # Queries in killable workers under limits; body cap, headers, errors without details.
     limits.install(app, settings)
+    # Accounts and edits (README: Editing): after the store is guarded, so that storing a draft
+    # restarts the query workers on the new version.
+    app.state.accounts = Accounts.from_settings(settings)
+    app.state.edits = EditService(app.state.store, settings)
     # HEAD wherever GET is served (outermost: every layer inside sees a GET).
     app.add_middleware(HeadAsGet)
     return app
+
+
+async def sync_edits(app: FastAPI) -> None:
+    """Replay the edit log if the stored graph is behind it (after a rebuild or a crash)."""
+    try:
+        await run_in_threadpool(app.state.edits.sync)
+    except WcokgError as error:
+        log.warning("edit log not replayed: %s", error)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
@@ -12,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 from rdflib.term import Node
 
-from wcokg.loaders.records import Activity, Flag, Programme
+from wcokg.loaders.records import Activity, Allocation, Flag, Milestone, Programme
 from wcokg.loaders.turtle import ONTOLOGY_PACKAGE, bundled_turtle
 from wcokg.namespaces import PREFIXES, WCOKG, Minter, slug
 
@@ -208,7 +209,43 @@ def _activity(
                 g.add((node, WCOKG.leadBody, body))
 
     g.add((node, WCOKG.teamResources, Literal(a.team_resources, lang="en")))
-    for index, alloc in enumerate(a.allocations, start=1):
+    add_allocations(g, node, a.allocations, minter)
+    g.add((node, WCOKG.kpi, Literal(a.kpi, lang="en")))
+    g.add((node, WCOKG.timeline, Literal(a.timeline, lang="en")))
+    add_milestones(g, node, a.milestones, minter)
+    g.add((node, WCOKG.progress, Literal("\n\n".join(a.progress), lang="en")))
+    add_status(g, node, a.status, a.status_rule, a.completion_status_cell, minter)
+    for cell in a.cells.values():
+        for mark in cell.footnotes:
+            if mark in programme.footnotes:
+                g.add(
+                    (node, WCOKG.footnote, minter.iri("wp", programme.id, "footnote", slug(mark)))
+                )
+    _flags(g, node, a.flags)
+    extract = URIRef(f"{node}/source")
+    _extract(
+        g,
+        node,
+        source,
+        a.line_start,
+        a.line_end,
+        {k: cell.raw for k, cell in a.cells.items()},
+        extract,
+    )
+    if a.revision in ("unchanged", "renumbered"):  # inserted and struck rows changed as a whole
+        for key, cell in a.cells.items():
+            if cell.revision != "unchanged":
+                raw_cell = URIRef(f"{extract}/{slug(key)}")
+                g.add((raw_cell, WCOKG.previousText, Literal(cell.previous_text)))
+                g.add((raw_cell, WCOKG.cellRevision, Literal(cell.revision)))
+
+
+def add_allocations(
+    g: TripleSink, node: URIRef, allocations: Sequence[Allocation], minter: Minter
+) -> None:
+    """Team resources as `wcokg:ResourceAllocation` parts `{node}/allocation/{n}` (loader and
+    edits: one writer)."""
+    for index, alloc in enumerate(allocations, start=1):
         al = URIRef(f"{node}/allocation/{index}")
         g.add((node, WCOKG.hasAllocation, al))
         g.add((al, RDF.type, WCOKG.ResourceAllocation))
@@ -222,9 +259,13 @@ def _activity(
         if alloc.unit_text:
             g.add((al, WCOKG.unitText, Literal(alloc.unit_text)))
 
-    g.add((node, WCOKG.kpi, Literal(a.kpi, lang="en")))
-    g.add((node, WCOKG.timeline, Literal(a.timeline, lang="en")))
-    for index, m in enumerate(a.milestones, start=1):
+
+def add_milestones(
+    g: TripleSink, node: URIRef, milestones: Sequence[Milestone], minter: Minter
+) -> None:
+    """Timeline milestones as `wcokg:Milestone` parts `{node}/milestone/{n}` with their month
+    (or year), due date, season and body (loader and edits: one writer)."""
+    for index, m in enumerate(milestones, start=1):
         ms = URIRef(f"{node}/milestone/{index}")
         g.add((node, WCOKG.hasMilestone, ms))
         g.add((ms, RDF.type, WCOKG.Milestone))
@@ -256,34 +297,15 @@ def _activity(
         if m.body_text:
             g.add((ms, WCOKG.bodyText, Literal(m.body_text)))
 
-    g.add((node, WCOKG.progress, Literal("\n\n".join(a.progress), lang="en")))
-    g.add((node, WCOKG.status, minter.concept("status", STATUS_CODES[a.status])))
-    g.add((node, WCOKG.colour, minter.concept("colour", STATUS_COLOURS[a.status])))
-    g.add((node, WCOKG.statusRule, Literal(a.status_rule)))
-    g.add((node, WCOKG.completionStatusText, Literal(a.completion_status_cell)))
-    for cell in a.cells.values():
-        for mark in cell.footnotes:
-            if mark in programme.footnotes:
-                g.add(
-                    (node, WCOKG.footnote, minter.iri("wp", programme.id, "footnote", slug(mark)))
-                )
-    _flags(g, node, a.flags)
-    extract = URIRef(f"{node}/source")
-    _extract(
-        g,
-        node,
-        source,
-        a.line_start,
-        a.line_end,
-        {k: cell.raw for k, cell in a.cells.items()},
-        extract,
-    )
-    if a.revision in ("unchanged", "renumbered"):  # inserted and struck rows changed as a whole
-        for key, cell in a.cells.items():
-            if cell.revision != "unchanged":
-                raw_cell = URIRef(f"{extract}/{slug(key)}")
-                g.add((raw_cell, WCOKG.previousText, Literal(cell.previous_text)))
-                g.add((raw_cell, WCOKG.cellRevision, Literal(cell.revision)))
+
+def add_status(
+    g: TripleSink, node: URIRef, status: str, rule: str, cell: str, minter: Minter
+) -> None:
+    """Status, legend colour, the rule that decided them and the completion cell as written."""
+    g.add((node, WCOKG.status, minter.concept("status", STATUS_CODES[status])))
+    g.add((node, WCOKG.colour, minter.concept("colour", STATUS_COLOURS[status])))
+    g.add((node, WCOKG.statusRule, Literal(rule)))
+    g.add((node, WCOKG.completionStatusText, Literal(cell)))
 
 
 def _extract(

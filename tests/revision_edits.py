@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from wcokg.loaders.document import read_document, split_cells
 from wcokg.loaders.programme import build_programme
+from wcokg.loaders.readers.markdown import parse as read_document
+from wcokg.loaders.readers.markdown import split_cells
 from wcokg.loaders.records import Activity, Programme
 from wcokg.loaders.reference import load_reference
 
@@ -20,7 +21,7 @@ COLUMNS = (
 
 def parse(text: str, path: str = "revision.md") -> Programme:
     """The programme a Markdown text reads as (no file needed)."""
-    return build_programme(read_document(path, text), text.encode("utf-8"), load_reference())
+    return build_programme(read_document(path, text), load_reference())
 
 
 def row_line(cells: list[str]) -> str:

@@ -10,10 +10,11 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
+from wcokg.cli_users import users_app
 from wcokg.errors import QueryError, WcokgError
 from wcokg.output import FORMATS, render, select_records
 from wcokg.settings import get_settings
-from wcokg.store import EmbeddedStore, open_store
+from wcokg.store import EmbeddedStore, GraphStore, open_store
 from wcokg.store.base import SelectResult
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(users_app, name="users")
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -109,6 +111,20 @@ def build(
     for key, value in sorted(report.counts.items()):
         typer.echo(f"  {key}: {value}")
     typer.echo(f"stored version {report.version} in {store.location}")
+    _replay_edits(store)
+
+
+def _replay_edits(store: GraphStore) -> None:
+    """Replay the edit log on the graph just built (README: Editing); silent without edits."""
+    from wcokg.edits.service import EditService
+
+    replayed = EditService(store, get_settings()).sync()
+    if replayed.replayed:
+        conflicts = ", ".join(map(str, replayed.conflicts)) or "none"
+        typer.echo(
+            f"draft: {replayed.applied} edits replayed, conflicts: {conflicts}; "
+            f"stored version {replayed.version}"
+        )
 
 
 @app.command()

@@ -28,7 +28,7 @@ def render(columns: Sequence[str], rows: Sequence[dict[str, object]], fmt: str) 
         writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\r\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({c: _cell(row.get(c)) for c in columns})
+            writer.writerow({c: spreadsheet_safe(_cell(row.get(c))) for c in columns})
         return buffer.getvalue()
     if fmt == "json":
         return (
@@ -38,6 +38,27 @@ def render(columns: Sequence[str], rows: Sequence[dict[str, object]], fmt: str) 
             + "\n"
         )
     return _table(columns, rows)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is run as a formula by spreadsheet programs (OWASP: CSV
+injection, e.g. `=cmd|' /C calc'!A0`)."""
+
+
+def spreadsheet_safe(text: str) -> str:
+    """`text` with a leading `'` when a spreadsheet would read it as a formula (a number such
+    as `-1` or `+2.5` is left alone); every CSV this project writes goes through here."""
+    if text.startswith(FORMULA_STARTS) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _cell(value: object) -> str:

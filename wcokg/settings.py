@@ -103,6 +103,36 @@ class Settings(BaseSettings):
     """SPARQL endpoints a query may call with SERVICE (or an update LOAD from); exact IRIs,
     as a JSON list: `WCOKG_FEDERATION_ALLOW='["https://query.wikidata.org/sparql"]'`."""
 
+    # -- accounts and edits (SECURITY.md, README: Editing) --------------------------------------
+
+    private_dir: Path | None = None
+    """Folder of the users, the edit log, the draft's base and the signing secret; never served
+    (default: `private` inside the store folder, e.g. `var/store/private`)."""
+
+    token_lifetime: int = 3600
+    """Seconds a log-in (bearer token or session cookie) stays valid."""
+
+    secure_cookies: bool = False
+    """Mark the session cookie `Secure` on every answer (it is always `Secure` over HTTPS)."""
+
+    login_attempts: int = 5
+    """Failed log-ins allowed per user name and per client address within `login_window`
+    seconds; more are refused with 429 until the window passes."""
+
+    login_window: int = 300
+    """Seconds over which failed log-ins are counted."""
+
+    password_min_length: int = 12
+    """Shortest password `wcokg users add|passwd` accepts (at most 1024 characters)."""
+
+    secret_key: SecretStr | None = None
+    """Key signing tokens and session cookies (default: a random key made once and kept in
+    `private_dir/secret-key`, readable by its owner only)."""
+
+    def private_path(self) -> Path:
+        """The folder of users, edit log and secret (created by whoever writes there first)."""
+        return self.private_dir or Path(self.store) / "private"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

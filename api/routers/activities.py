@@ -112,8 +112,12 @@ def list_activities(
         404: {"description": "Unknown activity", "content": {"application/problem+json": {}}}
     },
 )
-def get_activity(activity_id: str, snap: SnapshotDep, store: StoreDep) -> Activity:
+def get_activity(
+    activity_id: str, snap: SnapshotDep, store: StoreDep, request: Request, response: Response
+) -> Activity:
     activity = find_activity(snap, activity_id)
+    # The entity tag a PATCH must send back in If-Match (wcokg.edits.service).
+    response.headers["ETag"] = request.app.state.edits.etag(activity_id)
     return activity.model_copy(update={"provenance": catalog.provenance(store, activity)})
 
 

@@ -150,6 +150,9 @@ def activities_xlsx(store: GraphStore) -> bytes:
     for row in rows:
         values = row.as_dict()
         sheet.append([_xlsx_value(name, values[name]) for name in COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # text that looks like a formula stays text (CSV injection)
+                cell.data_type = "s"
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = sheet.dimensions
     for column in sheet.iter_cols(min_row=2):

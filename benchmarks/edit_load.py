@@ -1,0 +1,242 @@
+"""Edits under load (issue 16): editors saving edits while readers browse, on loopback.
+
+Builds the seed into a temporary store, creates `--editors` editor accounts (editor k edits
+the k-th current activity, as an editor of its lead body) and an admin, starts `wcokg serve`
+on a free 127.0.0.1 port, then for `--duration` seconds runs the editors (threads: GET the
+activity for its ETag, PATCH a new progress text, again) beside `--readers` connections of
+`wrk` browsing pages and the REST API. Afterwards it checks, through `GET /edits` and
+`GET /activities/{id}`, that every edit answered 200 is in the log and that each activity shows
+its editor's last acknowledged text (no lost edit).
+
+Passes (exit 0) with no editor error, no reader error and nothing lost; writes the counts,
+edit latency and read latency (p50/p99 from wrk) to BENCHMARKS.md with the machine and commit.
+
+    .venv/bin/python benchmarks/edit_load.py [--duration 60] [--editors 20] [--readers 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import commit, machine, write_block  # noqa: E402
+
+PASSWORD = "benchmark password of the editors"  # noqa: S105 (throw-away accounts)
+READ_PATHS = (
+    "/",
+    "/activities?limit=20",
+    "/activities/I-5",
+    "/wp/ptc-2022-2025/activity/I-7",
+    "/search?q=data",
+    "/activities/II-3",
+    "/browse/bodies",
+    "/activities?status=completed",
+)
+
+
+@dataclass
+class Editor:
+    name: str
+    activity: str
+    acknowledged: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run_editor(url: str, editor: Editor, stop: threading.Event) -> None:
+    with httpx.Client(base_url=url, timeout=300) as client:
+        answer = client.post("/auth/token", data={"username": editor.name, "password": PASSWORD})
+        headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+        n = 0
+        while not stop.is_set():
+            n += 1
+            text = f"Progress update {n} by {editor.name}."
+            started = time.perf_counter()
+            etag = client.get(f"/activities/{editor.activity}").headers["etag"]
+            done = client.patch(
+                f"/activities/{editor.activity}",
+                json={"progress": text},
+                headers={**headers, "If-Match": etag},
+            )
+            editor.latencies.append(time.perf_counter() - started)
+            if done.status_code == 200:
+                editor.acknowledged.append(text)
+            else:
+                editor.errors.append(f"{done.status_code} {done.text[:120]}")
+
+
+def wrk_readers(url: str, readers: int, seconds: int, folder: Path) -> dict[str, float]:
+    script = folder / "paths.lua"
+    paths = ", ".join(f'"{p}"' for p in READ_PATHS)
+    script.write_text(
+        f"paths = {{{paths}}}\ni = 0\n"
+        "request = function()\n  i = i + 1\n"
+        "  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n"
+    )
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{readers}", f"-d{seconds}s", "--latency", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def ms(label: str) -> float:
+        found = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not found:
+            return float("nan")
+        value, unit = float(found.group(1)), found.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    requests = re.search(r"(\d+) requests in", out)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "requests": float(requests.group(1)) if requests else 0.0,
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "non_2xx": float(non_2xx.group(1)) if non_2xx else 0.0,
+        "socket_errors": 0.0
+        if not errors
+        else float(sum(int(n) for n in re.findall(r"\d+", errors.group(1)))),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--editors", type=int, default=20)
+    parser.add_argument("--readers", type=int, default=16)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("edit_load: wrk is needed (apt-get install wrk)", file=sys.stderr)
+        return 2
+    folder = Path(tempfile.mkdtemp(prefix="wcokg-edit-load-"))
+    env = {
+        **os.environ,
+        "WCOKG_STORE": str(folder / "store"),
+        "WCOKG_PRIVATE_DIR": str(folder / "private"),
+        "WCOKG_LOGIN_ATTEMPTS": "1000",
+    }
+    wcokg = [sys.executable, "-m", "wcokg.cli"]
+    subprocess.run([*wcokg, "build", "-q"], env=env, check=True, capture_output=True)
+    os.environ.update(env)
+    from wcokg.accounts import UserStore
+    from wcokg.store import open_store
+    from wcokg.table import activity_rows
+
+    rows = [r.as_dict() for r in activity_rows(open_store())]
+    chosen = [r for r in rows if r["lead_body"]][: args.editors]
+    users = UserStore(folder / "private" / "users.sqlite")
+    editors = []
+    for k, row in enumerate(chosen):
+        name = f"editor-{k}"
+        users.add(name, "editor", [str(row["lead_body"])], PASSWORD, 12)
+        editors.append(Editor(name, str(row["id"])))
+    users.add("admin", "admin", [], PASSWORD, 12)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [*wcokg, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        for path in READ_PATHS:  # first views built before timing
+            httpx.get(url + path, timeout=60)
+        stop = threading.Event()
+        threads = [threading.Thread(target=run_editor, args=(url, e, stop)) for e in editors]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        reads = wrk_readers(url, args.readers, args.duration, folder)
+        stop.set()
+        for t in threads:
+            t.join(timeout=600)
+        elapsed = time.monotonic() - started
+        with httpx.Client(base_url=url, timeout=120) as client:
+            token = client.post("/auth/token", data={"username": "admin", "password": PASSWORD})
+            log = client.get(
+                "/edits", headers={"Authorization": f"Bearer {token.json()['access_token']}"}
+            ).json()
+            logged = {(e["activity"], e["new"]) for e in log}
+            lost = [
+                (e.activity, text)
+                for e in editors
+                for text in e.acknowledged
+                if (e.activity, text) not in logged
+            ]
+            stale = [
+                e.activity
+                for e in editors
+                if e.acknowledged
+                and client.get(f"/activities/{e.activity}").json()["progress"] != e.acknowledged[-1]
+            ]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+    acknowledged = sum(len(e.acknowledged) for e in editors)
+    errors = [x for e in editors for x in e.errors]
+    latencies = sorted(x for e in editors for x in e.latencies)
+    p99_edit = latencies[int(0.99 * (len(latencies) - 1))] * 1000 if latencies else float("nan")
+    passed = (
+        not errors
+        and not lost
+        and not stale
+        and reads["non_2xx"] == 0
+        and reads["socket_errors"] == 0
+    )
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    section = (
+        "## Edits under load (`benchmarks/edit_load.py`)\n\n"
+        f"{now}, commit {commit()}, {machine()}; the machine was shared with other work.\n"
+        f"`wcokg serve` with the default limits, loopback; {len(editors)} editors (one activity each) "
+        f"saving progress for {args.duration} s beside {args.readers} wrk connections browsing "
+        f"{len(READ_PATHS)} pages and REST answers.\n\n"
+        "| what | value |\n|---|---|\n"
+        f"| edits answered 200 | {acknowledged} ({acknowledged / elapsed:.2f}/s) |\n"
+        f"| edit errors | {len(errors)}{' — ' + errors[0] if errors else ''} |\n"
+        f"| edit latency (GET ETag + PATCH) p50 / p99 | {statistics.median(latencies) * 1000 if latencies else float('nan'):.0f} / {p99_edit:.0f} ms |\n"
+        f"| lost edits (answered 200, not in the log) | {len(lost)} |\n"
+        f"| activities not showing their last acknowledged edit | {len(stale)} |\n"
+        f"| reads | {reads['requests']:.0f}, non-2xx {reads['non_2xx']:.0f}, socket errors {reads['socket_errors']:.0f} |\n"
+        f"| read latency p50 / p99 | {reads['p50']:.1f} / {reads['p99']:.1f} ms (target p99 < 50 ms) |\n\n"
+        f"{'PASS' if passed else 'FAIL'} (no error, nothing lost); read p99 target "
+        f"{'met' if reads['p99'] < 50 else 'not met'}."
+    )
+    write_block("edit-load", section)
+    print(section)
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

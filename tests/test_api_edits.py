@@ -1,0 +1,305 @@
+"""Log-in, edits and the edit log over HTTP, with the security rules: 401/403/428/412/422/429,
+expired and removed users' tokens, CSRF on forms, cookies, XSS and injection in every field."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from editing import PASSWORD, add_users, edit_settings, fresh_store
+from fastapi.testclient import TestClient
+
+from wcokg.accounts.tokens import TokenSigner, load_secret
+from wcokg.api.app import create_app
+from wcokg.build import BuildReport
+
+PAGE = "/wp/ptc-2022-2025/activity/I-23"
+
+
+@pytest.fixture
+def client(tmp_path: Path, seed_report: BuildReport) -> Iterator[TestClient]:
+    settings = edit_settings(tmp_path, login_attempts=3)
+    add_users(settings)
+    app = create_app(settings, fresh_store(settings, seed_report.graph))
+    with TestClient(app) as c:
+        yield c
+
+
+def token(client: TestClient, user: str, password: str = PASSWORD) -> dict[str, str]:
+    answer = client.post("/auth/token", data={"username": user, "password": password})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["token_type"] == "bearer" and body["expires_in"] == 3600
+    assert answer.headers["cache-control"] == "no-store"
+    return {"Authorization": f"Bearer {body['access_token']}"}
+
+
+def etag(client: TestClient, activity: str = "I-23") -> str:
+    answer = client.get(f"/activities/{activity}")
+    assert answer.status_code == 200
+    return answer.headers["etag"]
+
+
+def patch(client: TestClient, headers: dict[str, str], body: object, activity: str = "I-23"):  # type: ignore[no-untyped-def]
+    return client.patch(f"/activities/{activity}", json=body, headers=headers)
+
+
+def test_wrong_credentials_are_401_then_429(client: TestClient) -> None:
+    for name in ("swg-editor", "nobody"):
+        answer = client.post("/auth/token", data={"username": name, "password": "wrong password!"})
+        assert answer.status_code == 401
+        assert answer.headers["www-authenticate"].startswith("Bearer")
+        assert answer.json()["detail"] == "wrong user name or password"
+    client.post("/auth/token", data={"username": "swg-editor", "password": "wrong again!!"})
+    # three failures from this address: even the right password waits now
+    limited = client.post("/auth/token", data={"username": "boss", "password": PASSWORD})
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
+
+
+def test_the_done_when_scenario(client: TestClient) -> None:
+    swg, dmpt = token(client, "swg-editor"), token(client, "dmpt-editor")
+    tag = etag(client)
+    assert re.fullmatch(r'"[0-9a-f]{32}"', tag)
+    body = {"status": "Completed", "progress": "Completed: the SAFE FoS 2025 was endorsed."}
+    assert patch(client, {**dmpt, "If-Match": tag}, body).status_code == 403
+    done = patch(client, {**swg, "If-Match": tag}, body)
+    assert done.status_code == 200, done.text
+    assert done.headers["etag"] != tag and done.json()["values"]["status"] == "Completed"
+    assert patch(client, {**swg, "If-Match": tag}, {"kpi": "x"}).status_code == 412
+    activity = client.get("/activities/I-23").json()
+    assert activity["status"] == "Completed" and activity["progress"] == body["progress"]
+    assert "Completed: the SAFE FoS 2025 was endorsed." in client.get(PAGE).text
+    log = client.get("/edits", headers=swg, params={"activity": "I-23"}).json()
+    assert {(e["user"], e["field"], e["new"]) for e in log} == {
+        ("swg-editor", "status", "Completed"),
+        ("swg-editor", "progress", body["progress"]),
+    }
+
+
+def test_401_403_428_422(client: TestClient) -> None:
+    swg, reader = token(client, "swg-editor"), token(client, "reader")
+    tag = etag(client)
+    assert patch(client, {"If-Match": tag}, {"kpi": "x"}).status_code == 401
+    assert (
+        patch(client, {"Authorization": "Bearer forged", "If-Match": tag}, {"kpi": "x"}).status_code
+        == 401
+    )
+    assert patch(client, {**reader, "If-Match": tag}, {"kpi": "x"}).status_code == 403
+    assert patch(client, swg, {"kpi": "x"}).status_code == 428
+    assert patch(client, {**swg, "If-Match": tag}, {"status": "Done"}).status_code == 422
+    assert patch(client, {**swg, "If-Match": tag}, {"title": "x"}).status_code == 422
+    assert patch(client, {**swg, "If-Match": tag}, {}).status_code == 422
+    invalid = patch(client, {**swg, "If-Match": tag}, {"timeline": "when it is ready"})
+    assert invalid.status_code == 422
+    assert invalid.headers["content-type"] == "application/problem+json"
+    assert invalid.json()["findings"][0]["rule"] == "TimeBoundActivity-milestone"
+    assert etag(client) == tag and client.get("/edits", headers=swg).json() == []
+    assert patch(client, {**swg, "If-Match": tag}, {"kpi": "x"}, "I-999").status_code == 404
+
+
+def test_expired_and_removed_users_tokens_are_refused(client: TestClient) -> None:
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    key = load_secret(settings.private_path())
+    users = client.app.state.accounts.users  # type: ignore[attr-defined]
+    generation = users.get("boss").generation
+    expired, _ = TokenSigner(key, -10).issue("boss", generation)
+    headers = {"Authorization": f"Bearer {expired}", "If-Match": etag(client)}
+    assert patch(client, headers, {"kpi": "x"}).status_code == 401
+    live = token(client, "boss")
+    assert client.get("/edits", headers=live).status_code == 200
+    users.remove("boss")
+    assert client.get("/edits", headers=live).status_code == 401
+    swg = token(client, "swg-editor")
+    users.set_password("swg-editor", PASSWORD + " new", 12)
+    assert client.get("/edits", headers=swg).status_code == 401
+
+
+def test_edit_log_needs_a_login_and_filters(client: TestClient) -> None:
+    assert client.get("/edits").status_code == 401
+    swg = token(client, "swg-editor")
+    patch(client, {**swg, "If-Match": etag(client)}, {"kpi": "New KPI"})
+    patch(client, {**swg, "If-Match": etag(client, "I-24")}, {"kpi": "Other KPI"}, "I-24")
+    assert [e["activity"] for e in client.get("/edits", headers=swg).json()] == ["I-23", "I-24"]
+    assert len(client.get("/edits", headers=swg, params={"activity": "I-24"}).json()) == 1
+    assert client.get("/edits", headers=swg, params={"user": "boss"}).json() == []
+    assert client.get("/edits", headers=swg, params={"since": "2999-01-01T00:00:00Z"}).json() == []
+    assert (
+        client.get("/edits", headers=swg, params={"since": "2000-01-01T00:00:00"}).status_code
+        == 422
+    )
+
+
+def test_admin_reverts(client: TestClient) -> None:
+    swg, boss = token(client, "swg-editor"), token(client, "boss")
+    old = client.get("/activities/I-23").json()["kpi"]
+    seq = patch(client, {**swg, "If-Match": etag(client)}, {"kpi": "New KPI"}).json()["edits"][0][
+        "seq"
+    ]
+    assert client.post(f"/edits/{seq}/revert", headers=swg).status_code == 403
+    undone = client.post(f"/edits/{seq}/revert", headers=boss)
+    assert undone.status_code == 200 and undone.json()["edits"][0]["kind"] == "revert"
+    assert client.get("/activities/I-23").json()["kpi"] == old
+    assert client.post(f"/edits/{seq}/revert", headers=boss).status_code == 409
+    assert client.post("/edits/999/revert", headers=boss).status_code == 404
+
+
+MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+INJECTIONS = {
+    "progress": f"Done. {MARKUP} \" . }} ; DROP ALL ; # ' OR 1=1 --",
+    "kpi": "=cmd|' /C calc'!A0",
+    "team_resources": 'One officer <b>from</b> the Facilitation Sub-Directorate"}',
+}
+
+
+def test_markup_and_injections_are_text_everywhere(client: TestClient) -> None:
+    swg = token(client, "swg-editor")
+    triples = client.get("/health").json()
+    done = patch(client, {**swg, "If-Match": etag(client)}, INJECTIONS)
+    assert done.status_code == 200, done.text
+    activity = client.get("/activities/I-23").json()
+    assert activity["progress"] == INJECTIONS["progress"] and activity["kpi"] == INJECTIONS["kpi"]
+    assert client.get("/health").json().keys() == triples.keys()
+    shown = [PAGE, "/export/html", "/export/markdown"]  # pages that show the progress text
+    for url in [*shown, "/", "/search?q=Done", "/browse/quality"]:
+        text = client.get(url).text
+        assert "<script>alert" not in text and "<img src=x" not in text, url
+        assert "&lt;script&gt;" in text or url not in shown, url
+    csv_text = client.get("/export/csv").text
+    assert "'=cmd|' /C calc'!A0" in csv_text and ",=cmd" not in csv_text
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get("/export/xlsx").content))
+    cells = [
+        c for row in book["activities"].iter_rows() for c in row if c.value == INJECTIONS["kpi"]
+    ]
+    assert cells and all(c.data_type == "s" for c in cells)
+    # the literal is one value in the graph, not a change of the query
+    ask = client.get(
+        "/sparql",
+        params={
+            "query": "ASK { ?a <https://w3id.org/wcokg/ontology#kpi> \"=cmd|' /C calc'!A0\"@en }"
+        },
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert ask.json()["boolean"] is True
+
+
+# -- pages: log-in form, session cookie, CSRF --------------------------------------------------
+
+
+def login(client: TestClient, user: str = "swg-editor") -> None:
+    form = client.get("/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert csrf
+    answer = client.post(
+        "/login",
+        data={
+            "username": user,
+            "password": PASSWORD,
+            "csrf": csrf.group(1),
+            "next": "/edit/activities/I-23",
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == "/edit/activities/I-23"
+    cookie = answer.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+
+
+def form_fields(client: TestClient) -> dict[str, str]:
+    page = client.get("/edit/activities/I-23")
+    assert page.status_code == 200
+    fields = {
+        k: html.unescape(v) for k, v in re.findall(r'name="(csrf|etag)" value="([^"]*)"', page.text)
+    }
+    return {
+        **fields,
+        "status": "Completed",
+        "priority": "A",
+        "progress": "Finished.",
+        "timeline": "Spring 2025 (PTC) June 2025 (PC and Council)",
+        "team_resources": "Two officers from the Facilitation Sub-Directorate",
+        "kpi": "SAFE FoS 2025 endorsed",
+    }
+
+
+def test_login_form_needs_its_csrf_cookie(client: TestClient) -> None:
+    answer = client.post(
+        "/login", data={"username": "swg-editor", "password": PASSWORD, "csrf": "guess"}
+    )
+    assert answer.status_code == 403
+    assert (
+        client.get("/edit/activities/I-23", follow_redirects=False)
+        .headers["location"]
+        .startswith("/login")
+    )
+
+
+def test_edit_form_with_csrf_and_errors_next_to_fields(client: TestClient) -> None:
+    login(client)
+    fields = form_fields(client)
+    assert client.post("/edit/activities/I-23", data={**fields, "csrf": "wrong"}).status_code == 403
+    assert (
+        client.post(
+            "/edit/activities/I-23", data={k: v for k, v in fields.items() if k != "csrf"}
+        ).status_code
+        == 403
+    )
+    bad = client.post("/edit/activities/I-23", data={**fields, "timeline": "one day"})
+    assert bad.status_code == 422
+    assert re.search(r'id="timeline".*?<p class="error" id="timeline-error"', bad.text, re.S)
+    saved = client.post("/edit/activities/I-23", data=fields, follow_redirects=False)
+    assert saved.status_code == 303
+    assert client.get("/activities/I-23").json()["status"] == "Completed"
+    history = client.get("/edit/activities/I-23").text
+    assert "swg-editor" in history and "Finished." in history
+
+
+def test_session_cookie_is_secure_over_https(tmp_path: Path, seed_report: BuildReport) -> None:
+    settings = edit_settings(tmp_path)
+    add_users(settings)
+    app = create_app(settings, fresh_store(settings, seed_report.graph))
+    with TestClient(app, base_url="https://testserver") as c:
+        form = c.get("/login")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+        answer = c.post(
+            "/login",
+            data={"username": "boss", "password": PASSWORD, "csrf": csrf},
+            follow_redirects=False,
+        )
+        assert "Secure" in answer.headers["set-cookie"]
+
+
+def test_dmpt_editor_gets_403_on_the_form(client: TestClient) -> None:
+    login(client, "dmpt-editor")
+    assert client.get("/edit/activities/I-23").status_code == 403
+
+
+def test_log_in_follows_only_local_paths() -> None:
+    from wcokg.api.routers.auth import safe_next
+
+    assert safe_next("/edit/activities/I-23") == "/edit/activities/I-23"
+    for target in (
+        "//evil.example",
+        "/\t/evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+        "",
+    ):
+        assert safe_next(target) == "/"
+
+
+def test_a_server_nobody_logs_in_to_writes_nothing(
+    tmp_path: Path, seed_report: BuildReport
+) -> None:
+    settings = edit_settings(tmp_path)
+    app = create_app(settings, fresh_store(settings, seed_report.graph))
+    with TestClient(app) as c:
+        assert c.get("/activities/I-23").status_code == 200
+        assert c.get("/edits", headers={"Authorization": "Bearer x.y.z"}).status_code == 401
+        assert c.post("/auth/token", data={"username": "a", "password": "b"}).status_code == 401
+    assert not settings.private_path().exists()

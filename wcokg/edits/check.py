@@ -1,0 +1,58 @@
+"""Does an edit break the shapes? Validated on the edited activity's neighbourhood, not the whole
+graph: an edit changes only the activity and its parts, so only their findings can change.
+
+The neighbourhood is the activity, every resource minted under its IRI (milestones, allocations,
+flags, provenance, edits), one hop out of them (section, programme, bodies, units, concepts,
+linked resources) and the class and property hierarchy. Rules that need more context (e.g. ids
+unique within a section) find the same things before and after, so the edit's new violations
+are those of the neighbourhood after it that were not there before (~0.1 s on the seed, against
+~1 s for the whole graph).
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+
+from wcokg.validate import Finding, validate_graph
+
+
+def neighbourhood(graph: Graph, node: URIRef) -> Graph:
+    """The part of `graph` that validating `node`'s activity needs (see the module docstring)."""
+    sub = Graph()
+    prefix = f"{node}/"
+    todo: list[URIRef] = [node]
+    seen: set[URIRef] = set()
+    outside: set[URIRef] = set()
+    while todo:
+        subject = todo.pop()
+        if subject in seen:
+            continue
+        seen.add(subject)
+        for triple in graph.triples((subject, None, None)):
+            sub.add(triple)
+            obj = triple[2]
+            if isinstance(obj, URIRef):
+                if str(obj).startswith(prefix):
+                    todo.append(obj)
+                else:
+                    outside.add(obj)
+    for obj in outside:
+        for triple in graph.triples((obj, None, None)):
+            sub.add(triple)
+    for prop in (RDFS.subClassOf, RDFS.subPropertyOf):
+        for triple in graph.triples((None, prop, None)):
+            sub.add(triple)
+    return sub
+
+
+def activity_violations(graph: Graph, node: URIRef, activity_id: str) -> list[Finding]:
+    """The violations of the activity's neighbourhood about the activity (or its parts)."""
+    report = validate_graph(neighbourhood(graph, node))
+    return [f for f in report.violations if f.activity_id == activity_id]
+
+
+def new_violations(before: list[Finding], after: list[Finding]) -> list[Finding]:
+    """Violations in `after` that `before` did not have (same rule, node and value)."""
+    known = {(f.rule, f.focus, f.value) for f in before}
+    return [f for f in after if (f.rule, f.focus, f.value) not in known]
