@@ -28,5 +28,8 @@ def open_store(settings: Settings | None = None) -> GraphStore:
             user=settings.sparql_user,
             password=password.get_secret_value() if password else None,
             timeout=settings.sparql_timeout,
+            graph_base=f"{settings.base}graph/",
+            batch_triples=settings.sparql_update_batch,
+            keep_versions=settings.keep_versions,
         )
     return EmbeddedStore(settings.store, settings.keep_versions, settings.store_in_memory)
