@@ -24,7 +24,7 @@ def open_store(settings: Settings | None = None) -> GraphStore:
         return RemoteStore(
             settings.sparql_query_url,
             update_url=settings.sparql_update_url,
-            graph_store_url=settings.graph_store_url,
+            graph_store_url=settings.graph_store_url or None,
             user=settings.sparql_user,
             password=password.get_secret_value() if password else None,
             timeout=settings.sparql_timeout,

@@ -116,7 +116,7 @@ class ProtocolClient:
             results_format = RESULTS_FORMATS.get(media_type)
             if results_format is None:
                 raise self._unexpected(media_type, RESULTS_ACCEPT)
-            return ox.parse_query_results(data, format=results_format)
+            return ox.parse_query_results(_blank_labels(data), format=results_format)
         except (SyntaxError, ValueError) as error:
             message = _one_line(str(error))[:MESSAGE_CHARS]
             raise StoreError(
@@ -202,6 +202,20 @@ def engine_message(body: bytes, media_type: str = "", sent: str = "") -> str:
     if len(message) > MESSAGE_CHARS:
         message = message[: MESSAGE_CHARS - 1].rstrip() + "…"
     return message
+
+
+_BNODE_VALUE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*"|<bnode>)([^"<]*)')
+
+
+def _blank_labels(data: bytes) -> bytes:
+    """Results with blank-node labels made valid: Virtuoso writes `nodeID://b10006`, which is
+    no blank-node label; its characters outside [A-Za-z0-9_-] become `_` (labels stay distinct
+    within an answer, and labels are local to it anyway)."""
+    if b"bnode" not in data:
+        return data
+    return _BNODE_VALUE.sub(
+        lambda m: m.group(1) + re.sub(rb"[^A-Za-z0-9_-]", b"_", m.group(2)), data
+    )
 
 
 def _one_line(text: str) -> str:

@@ -73,7 +73,7 @@ class Layout:
     engine's default graph)."""
     named_graphs: tuple[str, ...] = ()
     kept: tuple[str, ...] = ()
-    """Every versioned data graph still stored, the current one included."""
+    """Every versioned data graph still stored, newest first (version ids sort by time)."""
 
     def dataset(self, meta_graph: str) -> Dataset:
         if self.default_graph is None:
@@ -207,7 +207,8 @@ class RemoteStore(GraphStore):
         current version, then flip the pointer and drop what is no longer kept; see the module
         docstring. Returns the version id. Raises StoreError (pointer unchanged) on failure."""
         del copy  # sent as N-Triples either way
-        version = time.strftime("%Y%m%dT%H%M%S") + f"-{time.monotonic_ns() % 10**9}"
+        now = time.time_ns()  # ids sort as they were made: second, then zero-padded nanoseconds
+        version = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9)) + f"-{now % 10**9:09d}"
         data_graph = f"{self.graph_base}{version}"
         parts = graph_parts(graph)
         named = [name for name, _ in parts if name is not None]
@@ -276,4 +277,4 @@ class RemoteStore(GraphStore):
         try:
             self.client.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
         except WcokgError as error:
-            log.warning("could not drop %d old graph(s): %s", len(graphs), error)
+            log.info("could not drop %d old graph(s): %s", len(graphs), error)
