@@ -162,14 +162,17 @@ class VirtuosoServer:
             self.stop()
             raise
 
-    def store(self, namespace: str | None = None, **options: object) -> RemoteStore:
+    def store(
+        self, namespace: str | None = None, graph_store: bool = True, **options: object
+    ) -> RemoteStore:
+        """A store on this server; with a `namespace`, its own pointer graph and graph base."""
         if namespace is not None:
             options.setdefault("meta_graph", f"urn:x-wcokg:meta:{namespace}")
             options.setdefault("graph_base", f"https://w3id.org/wcokg/graph/{namespace}/")
         return RemoteStore(
             f"{self.url}/sparql",
             f"{self.url}/sparql",
-            f"{self.url}/sparql-graph-crud",
+            f"{self.url}/sparql-graph-crud" if graph_store else None,
             **options,  # type: ignore[arg-type]
         )
 

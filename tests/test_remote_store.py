@@ -260,7 +260,9 @@ def _settings_env(store: RemoteStore) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def cli_stores(remote_engine: RemoteFactory, seed_store: EmbeddedStore) -> dict[str, dict[str, str]]:
+def cli_stores(
+    remote_engine: RemoteFactory, seed_store: EmbeddedStore
+) -> dict[str, dict[str, str]]:
     """`wcokg build` into the engine (its default pointer graph); the session's embedded seed."""
     remote = _settings_env(remote_engine())
     built = wcokg(remote, "build")
