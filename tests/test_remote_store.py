@@ -6,9 +6,12 @@ against each engine; plus the VALUES binding both stores use."""
 from __future__ import annotations
 
 import csv
+import http.server
 import io
 import subprocess
+import threading
 from pathlib import Path
+from typing import ClassVar
 
 import pyoxigraph as ox
 import pytest
@@ -329,3 +332,58 @@ def test_cli_build_refused_by_the_store_is_one_short_line(
     assert "INSERT" not in lines[0] and "Traceback" not in failed.stderr
     after = wcokg(remote, "sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert after.stdout == before.stdout
+
+
+# -- the client's content negotiation, against a minimal server answering in other formats ----
+
+
+class _Answering(http.server.BaseHTTPRequestHandler):
+    """Answers every POST with the next (media type, body) and records the Accept header."""
+
+    answers: ClassVar[list[tuple[str, bytes]]] = []
+    accepts: ClassVar[list[str]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        self.accepts.append(self.headers.get("accept", ""))
+        media_type, body = self.answers.pop(0)
+        self.send_response(200)
+        self.send_header("content-type", media_type)
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: object) -> None:
+        return None
+
+
+XML_RESULTS = b"""<?xml version="1.0"?>
+<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="x"/></head>
+<results><result><binding name="x"><bnode>nodeID://b10006</bnode></binding></result></results>
+</sparql>"""
+
+
+def test_answers_are_read_by_their_content_type() -> None:
+    _Answering.answers[:] = [
+        ("application/sparql-results+xml; charset=UTF-8", XML_RESULTS),
+        ("text/turtle; charset=UTF-8", b"<urn:a> <urn:p> 'one' ."),
+        ("text/html", b"<html>not results</html>"),
+    ]
+    _Answering.accepts.clear()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Answering)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        store = RemoteStore(f"http://127.0.0.1:{server.server_address[1]}/sparql", timeout=5)
+        rows = list(store.execute("SELECT ?x WHERE { ?x ?p ?o }", default_graphs=["urn:g"]))
+        assert isinstance(rows[0]["x"], ox.BlankNode)  # Virtuoso's label made valid
+        triples = list(store.execute("CONSTRUCT WHERE { ?s ?p ?o }", default_graphs=["urn:g"]))  # type: ignore[arg-type]
+        assert [str(t.object) for t in triples] == ['"one"']
+        with pytest.raises(StoreError, match="answered text/html, not one of the offered"):
+            store.execute("ASK { ?s ?p ?o }", default_graphs=["urn:g"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert _Answering.accepts[0].startswith(
+        "application/sparql-results+json, application/sparql-results+xml"
+    )
+    assert _Answering.accepts[1].startswith("application/n-triples, text/turtle")

@@ -198,7 +198,7 @@ class RemoteStore(GraphStore):
                 f"{self.query_url}: the engine sent {len(triples)} of {expected} triples "
                 "(raise its result-size limit, e.g. Virtuoso's [SPARQL] ResultSetMaxRows)"
             )
-        return ox.serialize(triples, format=GRAPH_FORMATS[media_type]) or b""  # type: ignore[arg-type]
+        return ox.serialize(triples, format=GRAPH_FORMATS[media_type]) or b""
 
     # -- replacing the dataset ---------------------------------------------------------------
 
@@ -212,9 +212,9 @@ class RemoteStore(GraphStore):
         data_graph = f"{self.graph_base}{version}"
         parts = graph_parts(graph)
         named = [name for name, _ in parts if name is not None]
-        for name in named:
-            if name == self.meta_graph or name.startswith(self.graph_base):
-                raise StoreError(f"{name}: a graph name the store keeps for itself")
+        for reserved in named:
+            if reserved == self.meta_graph or reserved.startswith(self.graph_base):
+                raise StoreError(f"{reserved}: a graph name the store keeps for itself")
         previous = self.layout()
         written: list[str] = []
         staged: list[tuple[str, str]] = []
