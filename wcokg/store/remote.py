@@ -127,8 +127,15 @@ class RemoteStore(GraphStore):
         named_graphs: Sequence[str] = (),
         base_iri: str | None = None,
     ) -> RawResult:
-        del base_iri  # the engine resolves relative IRIs against its own endpoint
         text = bind_values(sparql, bindings) if bindings else sparql
+        if base_iri:
+            # Relative IRIs resolved as the embedded store resolves them (an engine would use
+            # its own endpoint, or, as Virtuoso does, leave them relative in its answer); on the
+            # first line, so the engine's line numbers stay the query's own.
+            try:
+                text = f"BASE <{ox.NamedNode(base_iri).value}> {text}"
+            except ValueError as error:
+                raise QueryError(f"invalid base IRI: {error}") from None
         if default_graphs or named_graphs:
             dataset = Dataset(tuple(default_graphs), tuple(named_graphs))
         elif declares_dataset(text):
