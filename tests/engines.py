@@ -117,11 +117,12 @@ class OxigraphServer:
         )
         wait_until_answers(f"{self.url}/query?query=ASK%7B%7D", self.process)
 
-    def store(self, **options: object) -> RemoteStore:
+    def store(self, graph_store: bool = True, **options: object) -> RemoteStore:
+        """A store on this server (`graph_store=False`: built with batched updates)."""
         return RemoteStore(
             f"{self.url}/query",
             f"{self.url}/update",
-            f"{self.url}/store",
+            f"{self.url}/store" if graph_store else None,
             **options,  # type: ignore[arg-type]
         )
 

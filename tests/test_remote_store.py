@@ -128,6 +128,15 @@ def ground_triples(ntriples: bytes) -> set[str]:
     }
 
 
+def test_a_given_dataset_leaves_the_other_side_empty(remote_store: RemoteStore) -> None:
+    data = remote_store.data_graph()
+    assert data is not None
+    only_default = remote_store.execute("ASK { GRAPH ?g { ?s ?p ?o } }", default_graphs=[data])
+    assert not bool(only_default)  # no named graphs (Virtuoso alone would show every graph)
+    only_named = remote_store.execute("ASK { ?s ?p ?o }", named_graphs=[data])
+    assert not bool(only_named)  # an empty default graph
+
+
 def test_malformed_query_reports_the_servers_message(remote_store: RemoteStore) -> None:
     with pytest.raises(QueryError, match=r"malformed SPARQL query: .*(1:|line \d)") as raised:
         remote_store.query("SELECT ?x WHERE { ?x")

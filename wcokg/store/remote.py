@@ -137,7 +137,10 @@ class RemoteStore(GraphStore):
             except ValueError as error:
                 raise QueryError(f"invalid base IRI: {error}") from None
         if default_graphs or named_graphs:
-            dataset = Dataset(tuple(default_graphs), tuple(named_graphs))
+            # The side not given is empty, as the protocol says; named explicitly (a graph never
+            # written), since Virtuoso would otherwise use every graph for it.
+            empty = (f"{self.graph_base}empty",)
+            dataset = Dataset(tuple(default_graphs) or empty, tuple(named_graphs) or empty)
         elif declares_dataset(text):
             dataset = Dataset()
         else:
