@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -78,7 +79,7 @@ def run(scales: list[int], reps: int, work: Path) -> dict:
     seed = generate.seed()
     oxigraph = OxigraphServer(work / "oxigraph")
     virtuoso = VirtuosoServer(work / "virtuoso")
-    results: dict = {"scales": {}}
+    results: dict = {"scales": {}, "load": list(os.getloadavg())}
     try:
         for scale in scales:
             graph = graph_at(scale, seed)
@@ -104,6 +105,7 @@ def run(scales: list[int], reps: int, work: Path) -> dict:
     finally:
         oxigraph.stop()
         virtuoso.stop()
+    results["load"] += list(os.getloadavg())
     return results
 
 
@@ -115,14 +117,17 @@ def _cell(entry: dict) -> str:
 
 def report(results: dict, reps: int) -> str:
     scales = list(results["scales"])
+    loads = results.get("load", [])
+    load = " and ".join(f"{loads[i]:.1f}" for i in (0, 3) if i < len(loads)) or "unknown"
     header = " | ".join(f"{s} {scale}x" for scale in scales for s in STORES)
     lines = [
         "## External engines: build and named queries (`benchmarks/engines.py`)",
         "",
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit()}, {machine()}. "
-        "**The machine was shared** with other work (load average 4-8 on 2 cores), so absolute "
-        "figures are inflated; compare columns within one run. Engines: Oxigraph server 0.5.13, "
-        "Virtuoso Open Source 7.2.5 (Debian), started by `tests/engines.py`.",
+        f"**The machine was shared** with other work (1-minute load average {load} on "
+        f"{os.cpu_count()} cores at start and end), so absolute figures are inflated; compare "
+        "columns within one run. Engines: Oxigraph server 0.5.13, Virtuoso Open Source 7.2.5 "
+        "(Debian), started by `tests/engines.py`.",
         "",
         "Build = `replace` of the whole graph (what `wcokg build` does after loading), seconds: "
         "Graph Store Protocol PUT, and batched `INSERT DATA` (1000 triples per request) on the "
