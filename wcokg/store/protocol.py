@@ -147,11 +147,6 @@ class ProtocolClient:
             headers={"Content-Type": "application/n-triples"},
         )
 
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-
     def _send(
         self, method: str, url: str, operation: str, sent: str = "", **request: object
     ) -> httpx.Response:
