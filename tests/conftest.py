@@ -42,7 +42,6 @@ def shared_dir() -> Path:
 
 RemoteFactory = Callable[[], RemoteStore]
 """Each call gives a RemoteStore on a real engine holding nothing yet."""
-OxigraphFactory = RemoteFactory
 ENGINES = ["oxigraph", "virtuoso"]
 
 
