@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from engines import OxigraphServer, VirtuosoServer, free_port, wait_until_answers
 
 from wcokg.build import BuildReport, build_graph, bundled_sources
 from wcokg.namespaces import Minter
@@ -94,76 +91,69 @@ def shared_dir() -> Path:
     return SHARED
 
 
-# -- servers: a real Oxigraph server (remote store) and the app on a loopback port ------------
+# -- servers: real SPARQL engines (remote store) and the app on a loopback port -----------------
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_answers(url: str, process: subprocess.Popen[bytes] | None = None) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode} before answering {url}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                response.read()
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{url} did not answer within 30 s")
-
-
-OxigraphFactory = Callable[[], RemoteStore]
+RemoteFactory = Callable[[], RemoteStore]
+"""Each call gives a RemoteStore on a real engine holding nothing yet."""
+ENGINES = ["oxigraph", "virtuoso"]
 
 
 @pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphFactory]:
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteFactory]:
     """Starts `oxigraph serve` processes on free loopback ports; each call gives an empty store."""
-    binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
-        "oxigraph"
-    )
-    processes: list[subprocess.Popen[bytes]] = []
+    servers: list[OxigraphServer] = []
 
     def start() -> RemoteStore:
-        if binary is None:
-            pytest.fail("the `oxigraph` server binary is missing (pip install oxigraph)")
-        port = free_port()
-        location = tmp_path_factory.mktemp("oxigraph")
-        process = subprocess.Popen(
-            [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        processes.append(process)
-        base = f"http://127.0.0.1:{port}"
-        _wait_until_answers(f"{base}/query?query=ASK%7B%7D", process)
-        return RemoteStore(f"{base}/query", f"{base}/update", f"{base}/store")
+        try:
+            servers.append(OxigraphServer(tmp_path_factory.mktemp("oxigraph")))
+        except RuntimeError as error:
+            pytest.fail(str(error))
+        return servers[-1].store()
 
     yield start
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    for server in servers:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
-def remote_store(oxigraph_server: OxigraphFactory, seed_report: BuildReport) -> RemoteStore:
-    """The seed graph loaded into a real Oxigraph server through the Graph Store Protocol."""
-    store = oxigraph_server()
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteFactory]:
+    """One `virtuoso-t` on a temporary database, started on first use and stopped at the end;
+    each call gives a store with graphs of its own (its own pointer graph and graph base)."""
+    servers: list[VirtuosoServer] = []
+    calls = iter(range(1, 1_000_000))
+
+    def start() -> RemoteStore:
+        require_program("virtuoso-t", "virtuoso-opensource", "remote-store tests on Virtuoso")
+        if not servers:
+            try:
+                servers.append(VirtuosoServer(tmp_path_factory.mktemp("virtuoso")))
+            except (RuntimeError, subprocess.CalledProcessError) as error:
+                pytest.fail(f"Virtuoso did not start: {error}")
+        return servers[0].store(f"t{next(calls)}")
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def remote_engine(request: pytest.FixtureRequest) -> RemoteFactory:
+    """Each engine in turn: tests using it (or `remote_store`) run on Oxigraph and Virtuoso."""
+    factory: RemoteFactory = request.getfixturevalue(f"{request.param}_server")
+    return factory
+
+
+@pytest.fixture(scope="session")
+def remote_store(remote_engine: RemoteFactory, seed_report: BuildReport) -> RemoteStore:
+    """The seed graph written into a real engine (Graph Store Protocol), on each engine in turn."""
+    store = remote_engine()
     store.replace(seed_report.graph, named_graphs=seed_report.named_graphs)
     return store
 
 
 @pytest.fixture(scope="session", params=["embedded", "remote"])
 def any_store(request: pytest.FixtureRequest) -> GraphStore:
-    """The seed in each backend in turn: tests using it run on both."""
+    """The seed in each backend in turn (the remote one on each engine): tests run on all."""
     name = "seed_store" if request.param == "embedded" else "remote_store"
     store: GraphStore = request.getfixturevalue(name)
     return store
@@ -184,7 +174,7 @@ class AppServer:
 
     def __enter__(self) -> AppServer:
         self.thread.start()
-        _wait_until_answers(f"{self.url}/health")
+        wait_until_answers(f"{self.url}/health")
         return self
 
     def __exit__(self, *_: object) -> None:

@@ -5,12 +5,11 @@ runs). Same set-up as tests/test_browser.py (Debian `chromium`, never Playwright
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from conftest import AppServer
+from conftest import AppServer, require_program
 from editing import PASSWORD, add_users, edit_settings, fresh_store
-from test_browser import ARGS, ARTIFACTS, CHROMIUM, TIMEOUT_MS
+from test_browser import ARGS, ARTIFACTS, TIMEOUT_MS
 
 from wcokg.api.app import create_app
 from wcokg.build import BuildReport
@@ -30,12 +29,11 @@ def server(tmp_path_factory: pytest.TempPathFactory, seed_report: BuildReport) -
 
 
 def test_editor_logs_in_and_edits(server: str) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium; see .ci/run)")
+    chromium = require_program("chromium", "chromium", "browser tests")
     ARTIFACTS.mkdir(exist_ok=True)
     dialogs: list[str] = []
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = p.chromium.launch(executable_path=chromium, args=ARGS, headless=True)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 from clirunner import run_wcokg
-from conftest import _wait_until_answers, free_port
 from editing import PASSWORD, add_users, edit_settings, fresh_store
+from engines import free_port, wait_until_answers
 
 from wcokg.build import BuildReport
 from wcokg.edits.log import EditLog
@@ -42,7 +42,7 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait_until_answers(f"{self.url}/health", self.process)
+        wait_until_answers(f"{self.url}/health", self.process)
         return self
 
     def kill(self) -> None:

@@ -1,5 +1,6 @@
 """Every named query, with its `#+ example` parameters, gives the same answer on the embedded
-store and on a real Oxigraph server, directly and over HTTP (`/queries/{name}`)."""
+store and on each real engine (Oxigraph server, Virtuoso), directly and over HTTP
+(`/queries/{name}`)."""
 
 from __future__ import annotations
 
@@ -184,12 +185,12 @@ def _small_graph(identifier: str) -> Graph:
 
 @pytest.mark.parametrize("backend", ["embedded", "remote"])
 def test_results_are_cached_per_version_and_invalidated_on_rebuild(
-    backend: str, param_query: NamedQuery, tmp_path_factory: pytest.TempPathFactory, oxigraph_server
+    backend: str, param_query: NamedQuery, tmp_path_factory: pytest.TempPathFactory, remote_engine
 ) -> None:  # type: ignore[no-untyped-def]
     store: GraphStore = (
         EmbeddedStore(tmp_path_factory.mktemp("cache"))
         if backend == "embedded"
-        else oxigraph_server()
+        else remote_engine()
     )
     store.replace(_small_graph("first"))
     with TestClient(create_app(Settings(), store)) as client:

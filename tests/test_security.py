@@ -24,7 +24,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import _wait_until_answers, free_port
+from engines import free_port, wait_until_answers
 from fastapi.testclient import TestClient
 
 from wcokg.api.app import create_app
@@ -104,7 +104,7 @@ def served(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_answers(f"{url}/health", process)
+        wait_until_answers(f"{url}/health", process)
         yield url, process.pid
     finally:
         process.terminate()

@@ -81,13 +81,13 @@ def dataset(seed_report: BuildReport) -> Dataset:
 def client(
     request: pytest.FixtureRequest,
     dataset: Dataset,
-    oxigraph_server: Any,
+    remote_engine: Any,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[TestClient]:
     store: GraphStore = (
         EmbeddedStore(tmp_path_factory.mktemp("w3c"))
         if request.param == "embedded"
-        else oxigraph_server()
+        else remote_engine()
     )
     store.replace(dataset)
     with TestClient(create_app(Settings(), store)) as test_client:

@@ -23,7 +23,8 @@ class Settings(BaseSettings):
     """Folder of the embedded on-disk store (versions plus a `current` link)."""
 
     keep_versions: int = 2
-    """How many built graph versions the embedded store keeps on disk."""
+    """How many built graph versions the store keeps (embedded: on disk, at least 1; external:
+    versioned data graphs, at least 2)."""
 
     store_in_memory: bool = False
     """Serve from an in-memory copy of the current version (read once from disk at start-up)."""
@@ -35,8 +36,12 @@ class Settings(BaseSettings):
     """SPARQL 1.1 Update endpoint of the external store (default: the query URL)."""
 
     graph_store_url: str | None = None
-    """Graph Store Protocol endpoint of the external store, used by `wcokg build` (without it the
-    build is sent as one `DROP` + `INSERT DATA` update)."""
+    """Graph Store Protocol endpoint of the external store, used by `wcokg build` to write each
+    named graph with one `PUT ?graph=` (without it: `DROP SILENT GRAPH` + `INSERT DATA` batches)."""
+
+    sparql_update_batch: int = 1000
+    """Most triples in one `INSERT DATA` request when building into an external store without
+    a Graph Store Protocol endpoint."""
 
     sparql_user: str | None = None
     """User name for the external store (HTTP basic authentication)."""

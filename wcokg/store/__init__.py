@@ -24,9 +24,12 @@ def open_store(settings: Settings | None = None) -> GraphStore:
         return RemoteStore(
             settings.sparql_query_url,
             update_url=settings.sparql_update_url,
-            graph_store_url=settings.graph_store_url,
+            graph_store_url=settings.graph_store_url or None,
             user=settings.sparql_user,
             password=password.get_secret_value() if password else None,
             timeout=settings.sparql_timeout,
+            graph_base=f"{settings.base}graph/version/",
+            batch_triples=settings.sparql_update_batch,
+            keep_versions=settings.keep_versions,
         )
     return EmbeddedStore(settings.store, settings.keep_versions, settings.store_in_memory)

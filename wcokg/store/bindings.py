@@ -34,6 +34,7 @@ class _Scan:
     where: int | None = None
     groups: list[tuple[int, int]] = field(default_factory=list)
     variables: list[tuple[int, str]] = field(default_factory=list)
+    dataset: bool = False
 
 
 def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
@@ -81,6 +82,11 @@ def query_form(sparql: str) -> str:
     return _scan(sparql).form
 
 
+def declares_dataset(sparql: str) -> bool:
+    """True when the query has its own dataset clause (`FROM` or `FROM NAMED`)."""
+    return _scan(sparql).dataset
+
+
 def _scan(sparql: str) -> _Scan:
     """Find group patterns and variables, skipping comments, strings and IRIs."""
     scan = _Scan()
@@ -122,6 +128,7 @@ def _scan(sparql: str) -> _Scan:
             if not scan.form and last_word in QUERY_FORMS:
                 scan.form = last_word
             values_pending = values_pending or last_word == "VALUES"
+            scan.dataset = scan.dataset or (last_word == "FROM" and not stack)
             i = j
             continue
         if char == "{":

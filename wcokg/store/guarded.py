@@ -573,6 +573,10 @@ def store_factory(store: GraphStore) -> Callable[[], GraphStore] | None:
             store.user,
             store.password,
             store.timeout,
+            store.graph_base,
+            store.batch_triples,
+            store.keep_versions,
+            store.meta_graph,
         )
     return None
 
