@@ -50,6 +50,12 @@ MEDIA_TYPES: tuple[MediaType, ...] = (
     MediaType(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",), (), "xlsx"
     ),
+    MediaType(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ("docx",),
+        (),
+        "docx",
+    ),
 )
 
 BY_NAME: dict[str, MediaType] = {m.name: m for m in MEDIA_TYPES}
