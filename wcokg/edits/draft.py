@@ -8,8 +8,8 @@ Every applied edit leaves PROV in the graph: `{activity}/edit/{seq}` is a `wcokg
 (`{programme}/editor/{name}`, a `prov:Agent`). The node `urn:x-wcokg:draft` marks the graph as a
 draft: the base version it was made on, the last edit in it, the conflicting edits.
 
-When revisions (issue 15) land, the same result becomes the draft revision's named graph; the
-diff and the Word writer read it like any other revision.
+The same function replays a programme's edits on its draft revision's named graph
+(`wcokg.edits.revision`), which the diff and the Word writer read like any other revision.
 """
 
 from __future__ import annotations
