@@ -257,13 +257,33 @@ def test_done_when_the_edit_is_in_the_diff_and_the_word_file(
     assert refused.returncode != 0 and "not an admin" in refused.stderr
     assert "Traceback" not in refused.stderr
     boss = _token(client, "boss")
+    bad = client.post("/draft/publish", json={"code": "PC 0800"}, headers=boss)
+    assert bad.status_code == 422 and "document code" in bad.json()["detail"]
     published = client.post("/draft/publish", json={"code": "PC0800"}, headers=boss)
     assert published.status_code == 200, published.text
     assert published.json()["code"] == "PC0800" and published.json()["user"] == "boss"
     listed = client.get(f"/programmes/{PROGRAMME}/revisions").json()
     assert [(r["revision"], r["draft"]) for r in listed] == [("pc0756", False), ("pc0800", False)]
+    assert client.post("/draft/discard", headers=boss).status_code == 409  # nothing to discard
+    # the next edit is a new draft on top of PC0800, published from the command line
+    tag = client.get("/activities/I-23").headers["etag"]
+    again = client.patch(
+        "/activities/I-23", json={"kpi": "Endorsed"}, headers={**swg, "If-Match": tag}
+    )
+    assert again.status_code == 200, again.text
+    cli = run_wcokg(settings.store, "draft", "publish", "--code", "PC0801", "--as", "boss", env=env)
+    assert cli.returncode == 0, cli.stderr
+    assert cli.stdout.strip() == "published edits up to 3 as revision PC0801"
+    listed = run_wcokg(settings.store, "revisions", "--format", "csv", env=env)
+    assert [line.split(",")[1] for line in listed.stdout.splitlines()[1:]] == [
+        "pc0756",
+        "pc0800",
+        "pc0801",
+    ]
+    assert client.get("/activities/I-23").json()["kpi"] == "Endorsed"
     nothing = run_wcokg(settings.store, "draft", "discard", "--as", "boss", env=env)
     assert nothing.returncode != 0 and "no draft" in nothing.stderr
+    assert nothing.stderr.count("\n") == 1
 
 
 def assert_tracked(docx: bytes) -> None:
