@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -238,6 +239,9 @@ def test_done_when_the_edit_is_in_the_diff_and_the_word_file(
         ("I-23", "status", "Completed"),
         ("I-23", "progress", EDIT["progress"]),
     ]
+    page = client.get(f"/programmes/{PROGRAMME}/what-changed", params={"to": "draft"})
+    shown = " ".join(re.sub(r"<[^>]+>", " ", page.text).split())  # the word-level diff's text
+    assert page.status_code == 200 and "I-23" in shown and "FoS 2025 was endorsed" in shown
     word = client.get("/export/docx")
     assert word.status_code == 200
     assert_tracked(word.content)
