@@ -164,7 +164,9 @@ def test_export_docx_route(client: TestClient) -> None:
     assert tracked.headers["content-type"].startswith("application/vnd.openxmlformats")
     xml = zipfile.ZipFile(io.BytesIO(tracked.content)).read("word/document.xml")
     assert b"<w:ins " in xml and b"<w:del " in xml
-    clean = client.get("/export/docx")
+    newest = client.get("/export/docx")  # default: the newest revision against the one before
+    assert zipfile.ZipFile(io.BytesIO(newest.content)).read("word/document.xml") == xml
+    clean = client.get("/export/docx", params={"to": "pc0800"})
     assert b"<w:ins " not in zipfile.ZipFile(io.BytesIO(clean.content)).read("word/document.xml")
     assert client.get("/export/csv", params={"from": "pc0756"}).status_code == 400
     assert client.get("/export/docx", params={"from": "pc0999"}).status_code == 400

@@ -394,8 +394,8 @@ def test_waiting_edits_are_committed_together(tmp_path: Path, seed_report: Build
 
 
 def test_an_edit_keeps_every_revision_graph(tmp_path: Path, seed_report: BuildReport) -> None:
-    """The draft replaces the current view only: the revisions' named graphs and the reference
-    graph are stored again, unchanged, with it."""
+    """The revisions' named graphs and the reference graph are stored again, unchanged, with the
+    draft; the draft revision is one more named graph (tests/test_draft_revision.py)."""
     settings = edit_settings(tmp_path)
     store = EmbeddedStore(settings.store)
     store.replace(seed_report.graph, named_graphs=seed_report.named_graphs)
@@ -404,4 +404,6 @@ def test_an_edit_keeps_every_revision_graph(tmp_path: Path, seed_report: BuildRe
     service = EditService(store, settings)
     service.submit(ADMIN, "I-23", {"kpi": "Endorsed edition"}, service.etag("I-23"))
     after = {name: len(g) for name, g in service._named_graphs().items()}
+    draft = str(Minter().revision("ptc-2022-2025", "draft"))
+    assert after.pop(draft) > 0
     assert after == before

@@ -12,12 +12,15 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from revision_edits import parse, revise, single_line
+from revision_edits import Revised, parse, revise, single_line
 
 from wcokg.build import build_graph, bundled_sources
 from wcokg.export.document import TEMPLATE, ProgrammeDocument, cell_values, collect
 from wcokg.export.docx import render_docx
 from wcokg.history import list_revisions
+from wcokg.loaders.programme import build_programme
+from wcokg.loaders.readers import read
+from wcokg.loaders.reference import load_reference
 from wcokg.namespaces import Minter
 from wcokg.store.memory import MemoryStore
 
@@ -87,10 +90,12 @@ def activity_rows_of(tables: Tables) -> Tables:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> MemoryStore:
+def revised() -> Revised:
+    """The seed's later revision PC0800: one progress, a priority and timeline, a title changed;
+    a row struck and one inserted (later rows renumbered)."""
     text = SEED.read_text(encoding="utf-8")
     rows = single_line(parse(text), "I")
-    later = revise(
+    return revise(
         text,
         "PC0800",
         cells={
@@ -101,6 +106,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> MemoryStore:
         strike=(rows[5].id,),
         insert_after={rows[10].id: NEW_ROW},
     )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, revised: Revised) -> MemoryStore:
+    later = revised
     folder = tmp_path_factory.mktemp("docx")
     path = folder / "pc0800.md"
     path.write_text(later.text, encoding="utf-8")
@@ -140,12 +150,57 @@ def test_tracked_changes_are_word_level_rows_and_numbers(built: MemoryStore) -> 
     assert "Doc. PC0800" in header
 
 
+def test_default_is_the_newest_revision_against_the_one_before(built: MemoryStore) -> None:
+    def body(data: bytes) -> bytes:
+        return zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+
+    assert body(render_docx(built)) == body(render_docx(built, "pc0756", "pc0800"))
+
+
 def test_single_revision_exports_clean(built: MemoryStore) -> None:
-    data = render_docx(built)
+    data = render_docx(built, None, "pc0800")  # a revision given alone
     root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
     assert root.find(f".//{W}ins") is None and root.find(f".//{W}del") is None
     (current,) = collect(built)
     assert activity_rows_of(resolve(data, accept=True)) == expected(current)
+
+
+def test_word_file_reads_back_as_the_later_revision_with_the_earlier_as_previous(
+    built: MemoryStore, revised: Revised, tmp_path: Path
+) -> None:
+    """Issue 15: the Word file, read by the project's own Word reader, is the later revision;
+    each cell's `previous` text is the earlier revision's; the struck row reads as deleted."""
+    path = tmp_path / "pc0800.docx"
+    path.write_bytes(render_docx(built, "pc0756", "pc0800"))
+    document = read(path)
+    assert document.doc_reference == "PC0800"
+    back = {a.id: a for a in build_programme(document, load_reference()).activities}
+    later = {a.id: a for a in parse(revised.text).activities}
+    earlier = {a.id: a for a in parse(SEED.read_text(encoding="utf-8")).activities}
+    current = {k: a for k, a in back.items() if a.revision != "deleted"}
+    assert list(current) == list(later)
+    fields = ("title", "priority", "kpi", "timeline", "team_resources", "progress", "status")
+    for key, activity in later.items():
+        assert [getattr(current[key], f) for f in fields] == [getattr(activity, f) for f in fields]
+    struck = [a for a in back.values() if a.revision == "deleted"]
+    assert [a.title for a in struck] == [
+        a.title for k, a in earlier.items() if k not in revised.ids and a.revision != "deleted"
+    ]  # rows struck out already in the earlier revision are dropped from the later one
+    assert {a.id for a in current.values() if a.revision == "inserted"} == set(revised.inserted)
+    # the earlier text as the same writer and reader give it (a clean file of the earlier revision)
+    clean = tmp_path / "pc0756.docx"
+    clean.write_bytes(render_docx(built, None, "pc0756"))
+    earlier_read = {a.id: a for a in build_programme(read(clean), load_reference()).activities}
+    changed = 0
+    for old_id, new_id in revised.ids.items():
+        cells = current[new_id].cells
+        for column, cell in earlier_read[old_id].cells.items():
+            was = cells[column].previous_text
+            assert (cells[column].text if was is None else was) == cell.text, (new_id, column)
+            changed += was is not None and was != cells[column].text
+        number = current[new_id].previous_number
+        assert number in (None, earlier[old_id].number)
+    assert changed >= 5  # progress, status, priority, timeline, title and the renumbered rows
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")

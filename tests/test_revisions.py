@@ -269,7 +269,7 @@ def test_same_revision_id_with_different_content_is_refused(
     )
     assert "Traceback" not in result.stderr
     listed = run_wcokg(store, "revisions", "--format", "csv")
-    assert listed.stdout.splitlines()[1:] == ["ptc-2022-2025,pc0756,PC0756,,,94,true"]
+    assert listed.stdout.splitlines()[1:] == ["ptc-2022-2025,pc0756,PC0756,,,94,true,false"]
 
 
 def test_same_document_twice_counts_once(seed: Programme) -> None:
@@ -439,9 +439,9 @@ def test_cli_seed_and_later_revision(tmp_path: Path, seed_text: str, seed: Progr
     assert built.returncode == 0, built.stderr
     listed = run_wcokg(store, "revisions", "--format", "csv")
     assert listed.stdout.splitlines() == [
-        "programme,revision,document,session,date,activities,current",
-        "ptc-2022-2025,pc0756,PC0756,,,94,false",
-        "ptc-2022-2025,pc0800,PC0800,,,93,true",
+        "programme,revision,document,session,date,activities,current,draft",
+        "ptc-2022-2025,pc0756,PC0756,,,94,false,false",
+        "ptc-2022-2025,pc0800,PC0800,,,93,true,false",
     ]
     table = run_wcokg(store, "activities", "--format", "csv")
     activities = list(csv.DictReader(io.StringIO(table.stdout)))

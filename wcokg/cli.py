@@ -10,6 +10,7 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
+from wcokg.cli_draft import draft_app
 from wcokg.cli_users import users_app
 from wcokg.errors import QueryError, WcokgError
 from wcokg.output import FORMATS, render, select_records
@@ -24,6 +25,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(users_app, name="users")
+app.add_typer(draft_app, name="draft")
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -26,7 +26,9 @@ BOOKKEEPING = ("id", "number", "previous_number", "revision", "source_lines", "i
 FIELDS = tuple(c for c in COLUMNS if c not in BOOKKEEPING)
 """The activities-table columns compared for `changed` rows, in table order."""
 KINDS = ("added", "struck", "renumbered", "changed")
-REVISION_COLUMNS = ("programme", "revision", "document", "session", "date", "activities", "current")
+REVISION_COLUMNS = (
+    "programme", "revision", "document", "session", "date", "activities", "current", "draft",
+)  # fmt: skip
 """The columns of `wcokg revisions`."""
 
 _SECTIONS = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
@@ -67,6 +69,8 @@ class RevisionInfo:
     current: bool
     reference: str
     """The reference graph (ontology, codelists, bodies) read with the revision's graph."""
+    draft: bool = False
+    """The draft revision made of the edits (README: Editing)."""
 
     @property
     def graphs(self) -> tuple[str, ...]:
@@ -83,6 +87,7 @@ class RevisionInfo:
             "date": self.date,
             "activities": self.activities,
             "current": self.current,
+            "draft": self.draft,
         }
 
 
@@ -168,6 +173,7 @@ def list_revisions(store: GraphStore, programme: str | None = None) -> list[Revi
             activities=int(_text(r, "activities") or 0),
             current=_text(r, "current") == "true",
             reference=_text(r, "reference"),
+            draft=_text(r, "draft") == "true",
         )
         for r in rows
     ]
@@ -239,12 +245,13 @@ def diff_store(
     """The changes between two stored revisions (default: the last two of each programme).
 
     Changes to the current revision are read as the build recorded them (`recorded_changes`,
-    one query) unless `recorded` is False; others are computed from the two revision tables.
+    one query) unless `recorded` is False or it is the draft (made after the build); others are
+    computed from the two revision tables.
     """
     revisions = list_revisions(store, programme)
     changes: list[Change] = []
     for earlier, later in pairs(revisions, start, end):
-        if later.current and recorded:
+        if later.current and recorded and not later.draft:
             changes += recorded_changes(store, earlier)
         else:
             changes += diff_rows(

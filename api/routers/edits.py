@@ -183,6 +183,60 @@ async def revert_edit(seq: int, request: Request, user: BearerUser) -> Response:
     return _result(activity, outcome)
 
 
+class Publication(BaseModel):
+    """The document code the draft is published under."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(max_length=64, description="Document code, e.g. PC0800")
+
+
+class ClosingRecord(BaseModel):
+    """The draft published or discarded, as the edit log records it."""
+
+    seq: int
+    at: str = Field(description="ISO 8601, UTC")
+    user: str
+    action: str = Field(description="publish or discard")
+    code: str = Field(description="The document code published under (empty for discard)")
+    through: int = Field(description="The last edit (seq) the draft held")
+
+
+_CLOSING_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not logged in"},
+    403: {"description": "Not an admin"},
+    409: {"description": "No draft (no edits since the last closing), or the code is taken"},
+}
+
+
+@router.post(
+    "/draft/publish",
+    summary="Publish the draft of edits as a revision with a document code (admin)",
+    response_model=ClosingRecord,
+    responses={**_CLOSING_RESPONSES, 422: {"description": "Not a document code"}},
+)
+async def publish_draft(body: Publication, request: Request, user: BearerUser) -> Response:
+    try:
+        closing = await run_in_threadpool(edits_of(request).publish, user, body.code)
+    except EditError as error:
+        return edit_problem(error)
+    return JSONResponse(ClosingRecord(**closing.__dict__).model_dump())
+
+
+@router.post(
+    "/draft/discard",
+    summary="Discard the draft of edits (admin); the edits stay in the log",
+    response_model=ClosingRecord,
+    responses=_CLOSING_RESPONSES,
+)
+async def discard_draft(request: Request, user: BearerUser) -> Response:
+    try:
+        closing = await run_in_threadpool(edits_of(request).discard, user)
+    except EditError as error:
+        return edit_problem(error)
+    return JSONResponse(ClosingRecord(**closing.__dict__).model_dump())
+
+
 # -- the edit form -------------------------------------------------------------------------
 
 NO_STORE = {"Cache-Control": "no-store"}

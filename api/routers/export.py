@@ -27,7 +27,13 @@ def export_format(
         str | None,
         Query(alias="from", description="docx: earlier revision whose differences are tracked"),
     ] = None,
-    to: Annotated[str | None, Query(description="docx: the revision written")] = None,
+    to: Annotated[
+        str | None,
+        Query(
+            description="docx: the revision written (default: the newest, the draft included, "
+            "tracked against the one before)"
+        ),
+    ] = None,
 ) -> Response:
     try:
         chosen = get_format(fmt)

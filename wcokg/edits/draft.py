@@ -8,8 +8,8 @@ Every applied edit leaves PROV in the graph: `{activity}/edit/{seq}` is a `wcokg
 (`{programme}/editor/{name}`, a `prov:Agent`). The node `urn:x-wcokg:draft` marks the graph as a
 draft: the base version it was made on, the last edit in it, the conflicting edits.
 
-When revisions (issue 15) land, the same result becomes the draft revision's named graph; the
-diff and the Word writer read it like any other revision.
+The same function replays a programme's edits on its draft revision's named graph
+(`wcokg.edits.revision`), which the diff and the Word writer read like any other revision.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import groupby
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
@@ -53,18 +54,27 @@ def apply_edits(
     """A copy of `base` with `edits` replayed in order (the base is not changed).
 
     An edit applies when its activity exists and the field reads `edit.old`; else it is a
-    conflict. The graph carries the draft marker for `base_version` and the last seq given.
+    conflict. The edits of one request (consecutive, one `request` id) are applied together. The graph carries the draft marker for `base_version` and the last seq given.
     """
     result = DraftResult(copy_graph(base))
     graph = result.graph
-    for edit in edits:
-        found = find_activity(graph, edit.activity)
-        if found is None or read_value(graph, found.node, edit.field) != edit.old:
-            result.conflicts.append(edit.seq)
+    for _, grouped in groupby(edits, key=lambda e: (e.request, e.activity)):
+        group = list(grouped)
+        found = find_activity(graph, group[0].activity)
+        # the fields of one request are checked, then written together, as when it was made
+        # (a new progress text would otherwise decide the status the same request gave)
+        fitting = [
+            e
+            for e in group
+            if found is not None and read_value(graph, found.node, e.field) == e.old
+        ]
+        result.conflicts += [e.seq for e in group if e not in fitting]
+        if found is None or not fitting:
             continue
-        writer.apply(graph, found.node, {edit.field: edit.new})
-        add_provenance(graph, found.node, edit, writer)
-        result.applied.append(edit.seq)
+        writer.apply(graph, found.node, {e.field: e.new for e in fitting})
+        for edit in fitting:
+            add_provenance(graph, found.node, edit, writer)
+            result.applied.append(edit.seq)
     mark_draft(graph, base_version, edits[-1].seq if edits else 0, result.conflicts)
     return result
 

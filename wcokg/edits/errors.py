@@ -38,6 +38,12 @@ class EditConflict(EditError):
     status, title = 409, "Conflict"
 
 
+class BadCode(EditError):
+    """A document code to publish the draft under that is not one."""
+
+    status, title = 422, "Invalid document code"
+
+
 class EditInvalid(EditError):
     """The edited graph would break required shapes: nothing was stored."""
 

@@ -3,6 +3,9 @@
 SQLite in WAL mode with `synchronous=FULL` (every commit is on disk, fsync'd, before it
 returns), in the private folder beside the users. One row per changed field; the fields one
 request changed share a `request` id. Rows are never updated or deleted: a revert is a new row.
+Publishing or discarding the draft adds a row to `closings` (who, when, `publish` with the
+document code or `discard`, and the last edit it closes): the draft is made of the edits after
+the latest closing (`pending`).
 A writer holds the database's write lock (`BEGIN IMMEDIATE`) from its check of the activity's
 latest edit to its commit, so two writers of one activity, in one process or several, are
 serialised and the second sees the first.
@@ -33,6 +36,14 @@ CREATE TABLE IF NOT EXISTS edits (
   reverts INTEGER
 );
 CREATE INDEX IF NOT EXISTS edits_activity ON edits (activity, seq);
+CREATE TABLE IF NOT EXISTS closings (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  user TEXT NOT NULL,
+  action TEXT NOT NULL,
+  code TEXT NOT NULL DEFAULT '',
+  through INTEGER NOT NULL
+);
 """
 
 
@@ -70,6 +81,18 @@ class NewEdit:
     new: str
     kind: str = "edit"
     reverts: int | None = None
+
+
+@dataclass(frozen=True)
+class Closing:
+    """The draft published (with its document code) or discarded: who, when, up to which edit."""
+
+    seq: int
+    at: str
+    user: str
+    action: str
+    code: str
+    through: int
 
 
 _COLUMNS = "seq, request, at, user, programme, activity, field, old, new, kind, reverts"
@@ -130,6 +153,23 @@ class EditLog:
             ).fetchall()
         return [Edit(*row) for row in rows]
 
+    def pending(self) -> list[Edit]:
+        """The edits of the draft: those after the latest publication or discard."""
+        if not self.path.exists():
+            return []
+        with self._connect() as db:
+            return LogWriter(db).pending()
+
+    def closings(self) -> list[Closing]:
+        """Every publication and discard of the draft, oldest first."""
+        if not self.path.exists():
+            return []
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT seq, at, user, action, code, through FROM closings ORDER BY seq"
+            ).fetchall()
+        return [Closing(*row) for row in rows]
+
     def last_seq(self, activity: str | None = None) -> int:
         """The seq of the latest edit (of one activity), 0 when none."""
         if not self.path.exists():
@@ -179,6 +219,24 @@ class LogWriter:
     def all(self) -> list[Edit]:
         rows = self._db.execute(f"SELECT {_COLUMNS} FROM edits ORDER BY seq").fetchall()  # noqa: S608
         return [Edit(*row) for row in rows]
+
+    def pending(self) -> list[Edit]:
+        """The edits after the latest closing, oldest first."""
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM edits WHERE seq > "  # noqa: S608 (fixed column names)
+            "(SELECT COALESCE(MAX(through), 0) FROM closings) ORDER BY seq"
+        ).fetchall()
+        return [Edit(*row) for row in rows]
+
+    def close(self, at: str, user: str, action: str, code: str = "") -> Closing:
+        """Record that the draft (every edit so far) was published under `code` or discarded."""
+        through = _last(self._db, None)
+        cursor = self._db.execute(
+            "INSERT INTO closings (at, user, action, code, through) VALUES (?, ?, ?, ?, ?)",
+            (at, user, action, code, through),
+        )
+        assert cursor.lastrowid is not None  # noqa: S101 (an INSERT has a row id)
+        return Closing(cursor.lastrowid, at, user, action, code, through)
 
     def append(self, edits: Sequence[NewEdit]) -> list[Edit]:
         """Append the rows; returns them with their seq."""

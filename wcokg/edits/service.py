@@ -15,6 +15,10 @@ An edit is made under one lock (a thread lock plus the edit log's write transact
    log transaction; one store version for all). A crash before the commit leaves a store
    version ahead of the log, which the next `sync` replaces by replaying the log: an edit is
    either in the log and the draft, or in neither, and nothing answered 200 is lost.
+
+The edits go to the default graph (the current view) and to the programme's draft revision, a
+named graph like the revisions (`wcokg.edits.revision`). An admin publishes the draft as a
+revision with a document code, or discards it; either closes the edits in the log.
 """
 
 from __future__ import annotations
@@ -39,8 +43,10 @@ from wcokg.edits.check import activity_violations, new_violations
 from wcokg.edits.draft import (
     DRAFT,
     DraftMark,
+    DraftResult,
     add_provenance,
     apply_edits,
+    copy_graph,
     mark_draft,
     read_mark,
 )
@@ -63,7 +69,8 @@ from wcokg.edits.fields import (
     read_values,
     responsible_bodies,
 )
-from wcokg.edits.log import Edit, EditLog, LogWriter, NewEdit
+from wcokg.edits.log import Closing, Edit, EditLog, LogWriter, NewEdit
+from wcokg.edits.revision import close_draft, draft_of, drafts, open_draft, publish
 from wcokg.errors import StoreError
 from wcokg.loaders.reference import load_reference
 from wcokg.namespaces import WCOKG, Minter
@@ -80,7 +87,8 @@ class _State:
     graph: Graph
     mark: DraftMark | None
     named: dict[str, Graph]
-    """The stored named graphs (revisions, reference data), stored again with every draft."""
+    """The stored named graphs (revisions, the draft revision, reference data), stored again
+    with every draft."""
 
 
 @dataclass
@@ -189,7 +197,7 @@ class EditService:
             version = self.store.version()
             if self._state is not None and self._state.version == version:
                 return SyncReport(False, version=version)
-            if self.log.last_seq() == 0 and self.base_version() == str(version or ""):
+            if not self.log.pending() and self.base_version() == str(version or ""):
                 return SyncReport(False, version=version)
             return self._load()
 
@@ -201,7 +209,7 @@ class EditService:
         named = self._named_graphs()
         mark = read_mark(graph)
         with self.log.writing() as writer:
-            edits = writer.all()
+            edits = writer.pending()
             if mark is None:
                 base_version = str(version or "")
                 if not edits:
@@ -215,12 +223,31 @@ class EditService:
             else:
                 base_version = mark.base_version
                 base = load_base(self.folder, base_version)
-            result = apply_edits(base, edits, self.writer, base_version)
+            for stale in drafts(graph):
+                named.pop(str(stale), None)
+            result = self._replay(base, named, edits, base_version)
             new_version = self.store.replace(result.graph, named_graphs=named)
         self._state = _State(
             new_version, base_version, result.graph, read_mark(result.graph), named
         )
         return SyncReport(True, len(result.applied), tuple(result.conflicts), version=new_version)
+
+    def _replay(
+        self, base: Graph, named: dict[str, Graph], edits: list[Edit], base_version: str
+    ) -> DraftResult:
+        """`edits` replayed on `base` (the current view) and on each programme's draft revision
+        (made in `named` from its latest revision)."""
+        result = apply_edits(base, edits, self.writer, base_version)
+        minter = self.writer.minter
+        for programme in dict.fromkeys(e.programme for e in edits):
+            node = open_draft(result.graph, named, minter, programme)
+            if node is None:
+                continue
+            own = [e for e in edits if e.programme == programme]
+            part = apply_edits(named[str(node)], own, self.writer, base_version).graph
+            part.remove((DRAFT, None, None))
+            named[str(node)] = part
+        return result
 
     def _named_graphs(self) -> dict[str, Graph]:
         """Every named graph of the stored dataset with its triples (revisions, reference)."""
@@ -284,7 +311,7 @@ class EditService:
         """Make every waiting edit in one log transaction and one store version (under the lock)."""
         with self._pending_lock:
             batch, self._pending = self._pending, []
-        made: list[tuple[_Request, list[Edit], Delta]] = []
+        made: list[tuple[_Request, list[Edit], _Undo]] = []
         state: _State | None = None
         try:
             state = self.sync_state()
@@ -306,9 +333,9 @@ class EditService:
                     version = self.store.replace(state.graph, named_graphs=state.named)
             # committed: the log holds the rows, the store the draft with them
         except BaseException as error:
-            for _, _, delta in reversed(made):
+            for _, _, undo in reversed(made):
                 if state is not None:
-                    delta.undo(state.graph)
+                    undo.undo(state)
             for request in batch:
                 if request.error is None and request.outcome is None:
                     request.error = (
@@ -336,7 +363,7 @@ class EditService:
 
     def _make(
         self, writer: LogWriter, state: _State, request: _Request
-    ) -> tuple[_Request, list[Edit], Delta] | None:
+    ) -> tuple[_Request, list[Edit], _Undo] | None:
         """Check and make one edit in the draft and the open log transaction (None: it
         changes nothing, and its outcome is set); raises EditError, leaving the graph as it was."""
         graph = state.graph
@@ -391,14 +418,26 @@ class EditService:
         )
         # changed in place (a copy of the graph cost more than the rest of the edit), undone
         # exactly if the shapes or the store refuse it
-        delta = Delta.record(graph, found.node)
+        minter = self.writer.minter
+        undo = _Undo(minter, found.programme, Delta.record(graph, found.node))
+        undo.opened = draft_of(graph, minter, found.programme) is None
         try:
             self.writer.apply(graph, found.node, changed)
             for row in rows:
                 add_provenance(graph, found.node, row, self.writer)
+            draft = open_draft(graph, state.named, minter, found.programme)
+            part = state.named[str(draft)] if draft is not None else None
+            located = find_activity(part, request.activity_id) if part is not None else None
+            if part is not None and located is not None:
+                part_delta = Delta.record(part, located.node)
+                undo.part = (part, part_delta)
+                self.writer.apply(part, located.node, changed)
+                for row in rows:
+                    add_provenance(part, located.node, row, self.writer)
+                part_delta.finish(part)
             conflicts = state.mark.conflicts if state.mark else ()
             mark_draft(graph, state.base_version, rows[-1].seq, conflicts)
-            delta.finish(graph)
+            undo.delta.finish(graph)
             broken = new_violations(
                 before, activity_violations(graph, found.node, request.activity_id)
             )
@@ -409,11 +448,11 @@ class EditService:
                     broken,
                 )
         except BaseException:
-            delta.undo(graph)
+            undo.undo(state)
             raise
         if state.mark is None:
             state.mark = read_mark(graph)
-        return request, rows, delta
+        return request, rows, undo
 
     def revert(self, user: User, seq: int) -> EditOutcome:
         """Undo one edit (admins only), itself logged as an edit of kind `revert`; 409 when
@@ -442,6 +481,63 @@ class EditService:
                 kind="revert",
                 reverts=seq,
             )
+
+    # -- publishing and discarding the draft -----------------------------------------------
+
+    def publish(self, user: User, code: str) -> Closing:
+        """Make the draft revision a revision with document code `code` (admins only): the
+        stored graph becomes the base of the next edits, and the log records who published it
+        and which edits it closes. Raises EditForbidden, BadCode or EditConflict (no draft, or
+        a revision of that code exists)."""
+        return self._close(user, "publish", code)
+
+    def discard(self, user: User) -> Closing:
+        """Drop the draft (admins only): the graph as last built or published is stored again;
+        the edits stay in the log, closed by a `discard` row. EditConflict when there is none."""
+        return self._close(user, "discard", "")
+
+    def _close(self, user: User, action: str, code: str) -> Closing:
+        if user.role != "admin":
+            raise EditForbidden(f"only an admin may {action} the draft")
+        with self._lock:
+            state = self.sync_state()
+            with self.log.writing() as writer:
+                if not writer.pending():
+                    raise EditConflict(f"no draft to {action}: no edits since the last closing")
+                named = dict(state.named)
+                if action == "publish":
+                    graph = copy_graph(state.graph)
+                    publish(graph, named, self.writer.minter, code)
+                    graph.remove((DRAFT, None, None))
+                else:
+                    graph = load_base(self.folder, state.base_version)
+                    for node in drafts(state.graph):
+                        named.pop(str(node), None)
+                at = datetime.now(UTC).isoformat(timespec="microseconds")
+                closing = writer.close(at, user.name, action, code.strip())
+                version = self.store.replace(graph, named_graphs=named)
+            self._state = _State(version, str(version or ""), graph, None, named)
+            self._heads = None
+            return closing
+
+
+@dataclass
+class _Undo:
+    """How to undo one edit made in the draft: its delta in the current view, in the draft
+    revision's graph, and the draft revision itself when the edit made it."""
+
+    minter: Minter
+    programme: str
+    delta: Delta
+    part: tuple[Graph, Delta] | None = None
+    opened: bool = False
+
+    def undo(self, state: _State) -> None:
+        self.delta.undo(state.graph)
+        if self.part is not None:
+            self.part[1].undo(self.part[0])
+        if self.opened:
+            close_draft(state.graph, state.named, self.minter, self.programme)
 
 
 Triple = tuple[Node, Node, Node]

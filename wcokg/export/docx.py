@@ -3,8 +3,9 @@ revision as real tracked changes (`wcokg export docx [--from REV] [--to REV]`, `
 
 The document is the template of the annex (wcokg/export/document.py): landscape pages, the
 document code and title in the page header, each section with its twelve-column table (header row
-repeated on every page, legend row), the footnotes after the tables. Without an earlier revision
-it is clean. With one, rows are aligned by activity identity (IRI) and the differences are
+repeated on every page, legend row), the footnotes after the tables. By default the newest
+revision (the draft of edits included) is written against the one before; a revision given
+alone (`--to`), or a programme with one revision, is written clean. With an earlier one, rows are aligned by activity identity (IRI) and the differences are
 tracked changes (OOXML `w:ins`/`w:del`, author "wcokg"):
 - a cell that changed: word-level deleted and inserted runs (wcokg.worddiff), paragraph by
   paragraph; when the number of paragraphs differs, the surplus ones are deleted or inserted
@@ -76,16 +77,30 @@ class _Marks:
 
 
 def render_docx(store: GraphStore, start: str | None = None, end: str | None = None) -> bytes:
-    """The later revision (`end`, default the current one) with the changes from `start` tracked;
-    without `start`, clean. Raises QueryError for an unknown revision."""
-    earlier: RevisionInfo | None = None
-    later: RevisionInfo | None = None
-    if start is not None or end is not None:
-        revisions = list_revisions(store)
-        if start is not None:
-            earlier, later = pairs(revisions, start, end)[0]
-        else:
-            later = find_revision(revisions, end or "")
+    """The later revision (`end`) with the changes from `start` tracked; `end` alone: that
+    revision, clean. Neither: the newest revision of each programme (the draft of edits
+    included) against the one before, clean for a programme with one revision. Raises
+    QueryError for an unknown revision."""
+    if start is None and end is None:
+        found = pairs(list_revisions(store))
+        if not found:
+            return _render(store, None, None)
+        if len(found) == 1:
+            return _render(store, *found[0])
+        new_docs: list[ProgrammeDocument] = []
+        old_docs: dict[str, ProgrammeDocument] = {}
+        for earlier, later in found:
+            new_docs += [d for d in collect(store, later.graphs) if d.info.id == later.programme]
+            old_docs |= {d.info.id: d for d in collect(store, earlier.graphs)}
+        return _write(new_docs, old_docs, tracked=True)
+    revisions = list_revisions(store)
+    if start is not None:
+        return _render(store, *pairs(revisions, start, end)[0])
+    return _render(store, None, find_revision(revisions, end or ""))
+
+
+def _render(store: GraphStore, earlier: RevisionInfo | None, later: RevisionInfo | None) -> bytes:
+    """`later` (None: the current view) with the changes from `earlier` (None: clean)."""
     new_docs = collect(store, later.graphs if later else ())
     if later is not None:
         new_docs = [d for d in new_docs if d.info.id == later.programme]
