@@ -136,8 +136,8 @@ def main() -> None:
         f"## Revisions (`benchmarks/revisions.py`, issue 15) — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"Machine: {os.cpu_count()} cores ({platform.machine()}), Python {platform.python_version()}; "
-        "**shared with other engineers' work while measured** (load average above the core count), "
-        "so times are upper bounds.",
+        f"load average {os.getloadavg()[0]:.2f} at the end of the run (above the core count: "
+        "the times are upper bounds).",
         "",
         "| measure | result | target |",
         "|---|---|---|",
