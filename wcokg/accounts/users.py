@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from wcokg.accounts.passwords import hash_password, verify_password
 from wcokg.errors import WcokgError
+from wcokg.private_db import private_db
 
 ROLES = ("viewer", "editor", "admin")
 MAX_PASSWORD = 1024
@@ -74,30 +75,17 @@ class UserStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            new = not self.path.exists()
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            if new:
-                self.path.chmod(0o600)
-        except (OSError, sqlite3.Error) as error:
-            reason = getattr(error, "strerror", None) or type(error).__name__
-            raise AccountError(
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return private_db(
+            self.path,
+            "CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, role TEXT NOT NULL,"
+            " bodies TEXT NOT NULL, hash TEXT NOT NULL, generation TEXT NOT NULL,"
+            " created TEXT NOT NULL)",
+            30,
+            lambda reason: AccountError(
                 f"users file: cannot open it in the private folder ({reason})"
-            ) from None
-        try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=FULL")
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, role TEXT NOT NULL,"
-                " bodies TEXT NOT NULL, hash TEXT NOT NULL, generation TEXT NOT NULL,"
-                " created TEXT NOT NULL)"
-            )
-            yield connection
-        finally:
-            connection.close()
+            ),
+        )
 
     def add(
         self, name: str, role: str, bodies: Sequence[str], password: str, min_length: int

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from wcokg.errors import StoreError
+from wcokg.private_db import private_db
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS edits (
@@ -104,24 +105,13 @@ class EditLog:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            new = not self.path.exists()
-            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            if new:
-                self.path.chmod(0o600)
-        except (OSError, sqlite3.Error) as error:
-            reason = getattr(error, "strerror", None) or type(error).__name__
-            raise StoreError(f"edit log: cannot open it in the private folder ({reason})") from None
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            db.executescript(SCHEMA)
-            yield db
-        finally:
-            db.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return private_db(
+            self.path,
+            SCHEMA,
+            60,
+            lambda reason: StoreError(f"edit log: cannot open it in the private folder ({reason})"),
+        )
 
     def all(self) -> list[Edit]:
         """Every edit, oldest first."""
