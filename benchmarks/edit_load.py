@@ -34,7 +34,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report import commit, machine, write_block  # noqa: E402
+from report import commit, machine, write_block, wrk_percentile_ms  # noqa: E402
 
 PASSWORD = "benchmark password of the editors"  # noqa: S105 (throw-away accounts)
 READ_PATHS = (
@@ -101,20 +101,13 @@ def wrk_readers(url: str, readers: int, seconds: int, folder: Path) -> dict[str,
         check=True,
     ).stdout
 
-    def ms(label: str) -> float:
-        found = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
-        if not found:
-            return float("nan")
-        value, unit = float(found.group(1)), found.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
     requests = re.search(r"(\d+) requests in", out)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
     return {
         "requests": float(requests.group(1)) if requests else 0.0,
-        "p50": ms("50"),
-        "p99": ms("99"),
+        "p50": wrk_percentile_ms(out, "50"),
+        "p99": wrk_percentile_ms(out, "99"),
         "non_2xx": float(non_2xx.group(1)) if non_2xx else 0.0,
         "socket_errors": 0.0
         if not errors

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import subprocess
 from pathlib import Path
 
@@ -52,3 +53,13 @@ def write_block(marker: str, section: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     BENCHMARKS.write_text(text)
+
+
+def wrk_percentile_ms(out: str, label: str) -> float:
+    """A latency percentile (`label`: "50", "99" …) from `wrk --latency` output, in ms; NaN when
+    wrk printed none (no request answered)."""
+    found = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+    if not found:
+        return float("nan")
+    value, unit = float(found.group(1)), found.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value

@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import generate  # noqa: E402
-from report import commit, machine, write_block  # noqa: E402
+from report import commit, machine, write_block, wrk_percentile_ms  # noqa: E402
 
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
@@ -527,13 +527,6 @@ def wrk(url: str, seconds: int, accept: str, connections: int = 16) -> dict:
         check=True,
     ).stdout
 
-    def ms(label: str) -> float:
-        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
-        if not match:
-            return float("nan")
-        value, unit = float(match.group(1)), match.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     requests = re.search(r"(\d+) requests in", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -543,8 +536,8 @@ def wrk(url: str, seconds: int, accept: str, connections: int = 16) -> dict:
     return {
         "ok_rps": (total - failed) / seconds,
         "rps": float(rps.group(1)) if rps else 0.0,
-        "p50": ms("50"),
-        "p99": ms("99"),
+        "p50": wrk_percentile_ms(out, "50"),
+        "p99": wrk_percentile_ms(out, "99"),
         "requests": int(requests.group(1)) if requests else 0,
         "errors": (int(errors.group(1)) if errors else 0)
         + (int(timeouts.group(1)) if timeouts else 0),

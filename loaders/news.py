@@ -351,6 +351,24 @@ def _same_month(news: NewsItem, year: int | None, month: int | None) -> bool:
     return any(d.startswith(f"{year:04d}-{month:02d}") for d in days)
 
 
+def _due_outcome(
+    found: dict[tuple[str, str], Outcome],
+    meeting: str,
+    programme: str,
+    activity: Activity,
+    verb: str,
+    sentence: str,
+    line: int,
+    news_id: str,
+) -> None:
+    """Records (once per activity and verb) that a decision of the meeting concerns an activity
+    due at it."""
+    found.setdefault(
+        (f"{programme}/{activity.id}", verb),
+        Outcome(meeting, activity.id, "activity", verb, sentence, programme, line, news_id),
+    )
+
+
 def news_outcomes(
     news: NewsItem,
     programmes: Sequence[Programme],
@@ -380,18 +398,8 @@ def news_outcomes(
                     >= ACTIVITY_MATCH
                 ]
                 for programme, activity in matched:
-                    found.setdefault(
-                        (f"{programme}/{activity.id}", verb),
-                        Outcome(
-                            meeting.id,
-                            activity.id,
-                            "activity",
-                            verb,
-                            sentence,
-                            programme,
-                            line,
-                            news.id,
-                        ),
+                    _due_outcome(
+                        found, meeting.id, programme, activity, verb, sentence, line, news.id
                     )
                 if not matched:
                     unresolved.setdefault((phrase, line), []).append(verb)
@@ -419,19 +427,7 @@ def news_outcomes(
                 ),
             )
             for programme, activity in _named_due(target, due, links, catalogue, similarity):
-                found.setdefault(
-                    (f"{programme}/{activity.id}", verb),
-                    Outcome(
-                        meeting.id,
-                        activity.id,
-                        "activity",
-                        verb,
-                        sentence,
-                        programme,
-                        line,
-                        news.id,
-                    ),
-                )
+                _due_outcome(found, meeting.id, programme, activity, verb, sentence, line, news.id)
     news.outcomes = list(found.values())
     for (phrase, line), verbs in unresolved.items():
         news.flags.append(
