@@ -70,6 +70,13 @@ class Document:
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
+def _only_reference(line: str, ref: re.Match[str]) -> bool:
+    """Whether a line says nothing but the document reference ("Annex to Doc. PC0756"): such a
+    line is not the programme's title."""
+    rest = plain(line[: ref.start()] + line[ref.end() :])
+    return not re.sub(r"(?i)\b(?:annex|[ivx]+|\d+|to)\b|[\s.·,:;()–-]", "", rest)
+
+
 def plain(text: str) -> str:
     """Text of a cell without tags, marks and extra spaces, for recognising headers and legends."""
     text = _TAG_RE.sub(" ", text).replace("\u00a0", " ").replace("**", "")
@@ -150,7 +157,7 @@ def assemble(path: str, lines: list[str], blocks: Iterable[Block], sha256: str) 
             ref = re.search(r"\bDoc\.\s*([A-Z]{1,4}\s?\d{2,}[A-Za-z0-9.]*)", stripped)
             if ref and doc_reference is None:
                 doc_reference = ref.group(1).replace(" ", "")
-            if not title and current is None:
+            if not title and current is None and not (ref and _only_reference(stripped, ref)):
                 title = plain(stripped).strip("* ")
             continue
 

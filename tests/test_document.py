@@ -115,3 +115,20 @@ def test_section_without_rows_is_a_truncated_document() -> None:
     text = DOC + "\n\nII. **Activities undertaken continuously**\n\n" + HEADER + "\n" + SEP + "\n"
     with pytest.raises(SourceFormatError, match="section II has no activity rows"):
         read_document("cut.md", text)
+
+
+TABLE = "\n".join([HEADER, SEP, row("1.", "First activity")])
+
+
+def test_a_line_with_only_the_document_reference_is_not_the_title() -> None:
+    text = (
+        "Annex to Doc. XY0123\n\nDRAFT WORK PROGRAMME OF THE SAMPLE COMMITTEE (SC) 2030-2033\n\n"
+        "I. Activities\n\n" + TABLE
+    )
+    doc = read_document("annex.md", text)
+    assert doc.doc_reference == "XY0123"
+    assert doc.title == "DRAFT WORK PROGRAMME OF THE SAMPLE COMMITTEE (SC) 2030-2033"
+    titled = read_document(
+        "titled.md", "Doc. XY0123 Work Programme 2030-2033\n\nI. Activities\n\n" + TABLE
+    )
+    assert titled.title == "Doc. XY0123 Work Programme 2030-2033"

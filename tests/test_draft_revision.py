@@ -27,7 +27,9 @@ from wcokg.build import BuildReport
 from wcokg.edits.errors import BadCode, EditConflict, EditForbidden
 from wcokg.edits.revision import close_draft, open_draft
 from wcokg.edits.service import EditService
+from wcokg.export.docx import render_docx
 from wcokg.history import diff_rows, diff_store, list_revisions, revision_table
+from wcokg.loaders.programme import load_programme
 from wcokg.namespaces import WCOKG, Minter
 from wcokg.settings import Settings
 from wcokg.store import EmbeddedStore
@@ -145,7 +147,7 @@ def test_the_draft_survives_a_restart_and_a_rebuild(
 
 
 def test_publish_makes_the_draft_a_revision_with_its_code(
-    edited: tuple[EditService, EmbeddedStore],
+    edited: tuple[EditService, EmbeddedStore], tmp_path: Path
 ) -> None:
     service, store = edited
     with pytest.raises(EditForbidden):
@@ -169,6 +171,12 @@ def test_publish_makes_the_draft_a_revision_with_its_code(
     # the changes are recorded as a build records them: the SPARQL answer and the diff agree
     assert [c.field for c in diff_store(store)] == ["status", "progress"]
     assert diff_store(store) == diff_store(store, recorded=False)
+    # kept as README says (`wcokg export docx --to PC0800`): the file reads back as that
+    # revision of the same programme, under its own code
+    word = tmp_path / "PC0800.docx"
+    word.write_bytes(render_docx(store, end="PC0800"))
+    again = load_programme(word)
+    assert (again.id, again.doc_reference) == (PROGRAMME, "PC0800")
     with pytest.raises(EditConflict):
         service.publish(ADMIN, "PC0801")  # nothing left to publish
     # the next edit starts a new draft on top of the published revision

@@ -24,7 +24,7 @@ from __future__ import annotations
 import difflib
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import count
 
 from docx import Document
@@ -90,7 +90,7 @@ def render_docx(store: GraphStore, start: str | None = None, end: str | None = N
         new_docs: list[ProgrammeDocument] = []
         old_docs: dict[str, ProgrammeDocument] = {}
         for earlier, later in found:
-            new_docs += [d for d in collect(store, later.graphs) if d.info.id == later.programme]
+            new_docs += _issued_as(collect(store, later.graphs), later)
             old_docs |= {d.info.id: d for d in collect(store, earlier.graphs)}
         return _write(new_docs, old_docs, tracked=True)
     revisions = list_revisions(store)
@@ -99,11 +99,24 @@ def render_docx(store: GraphStore, start: str | None = None, end: str | None = N
     return _render(store, None, find_revision(revisions, end or ""))
 
 
+def _issued_as(docs: list[ProgrammeDocument], revision: RevisionInfo) -> list[ProgrammeDocument]:
+    """The revision's programme, under the revision's own document code when it has one (a
+    published draft, PC0800, is issued as Doc. PC0800, not under the code of the document its
+    text was first read from), so the written file reads back as that revision."""
+    return [
+        replace(d, info=replace(d.info, doc_reference=f"Doc. {revision.code}"))
+        if revision.code
+        else d
+        for d in docs
+        if d.info.id == revision.programme
+    ]
+
+
 def _render(store: GraphStore, earlier: RevisionInfo | None, later: RevisionInfo | None) -> bytes:
     """`later` (None: the current view) with the changes from `earlier` (None: clean)."""
     new_docs = collect(store, later.graphs if later else ())
     if later is not None:
-        new_docs = [d for d in new_docs if d.info.id == later.programme]
+        new_docs = _issued_as(new_docs, later)
     old_docs = {d.info.id: d for d in collect(store, earlier.graphs)} if earlier is not None else {}
     if not new_docs:
         raise QueryError("no work programme to export (run `wcokg build` first)")
