@@ -132,9 +132,12 @@ def test_apply_edits_replays_and_keeps_conflicts(seed_report: BuildReport) -> No
         _edit(1, "I-23", "status", before["status"], "Completed"),
         _edit(2, "I-23", "kpi", "not what the base says", "new KPI"),
         _edit(3, "I-99", "kpi", "", "x"),
-    ]
+        # the same activity id in a programme the graph does not hold: never applied elsewhere
+        Edit(4, "r4", "2025-01-01T00:00:00+00:00", "ana", "other-2030-2033", "I-23", "kpi",
+             before["kpi"], "x"),
+    ]  # fmt: skip
     result = apply_edits(base, edits, writer(), "v1")
-    assert result.applied == [1] and result.conflicts == [2, 3]
+    assert result.applied == [1] and result.conflicts == [2, 3, 4]
     assert read_value(result.graph, node.node, "status") == "Completed"
     assert read_value(result.graph, node.node, "kpi") == before["kpi"]
     assert read_values(base, node.node) == before  # the base is not changed
@@ -145,8 +148,8 @@ def test_apply_edits_replays_and_keeps_conflicts(seed_report: BuildReport) -> No
     mark = read_mark(result.graph)
     assert mark is not None and (mark.base_version, mark.last_edit, mark.conflicts) == (
         "v1",
-        3,
-        (2, 3),
+        4,
+        (2, 3, 4),
     )
     assert read_mark(base) is None and (DRAFT, None, None) not in base
 

@@ -53,14 +53,15 @@ def apply_edits(
 ) -> DraftResult:
     """A copy of `base` with `edits` replayed in order (the base is not changed).
 
-    An edit applies when its activity exists and the field reads `edit.old`; else it is a
+    An edit applies when its activity exists in its programme and the field reads `edit.old`; else it is a
     conflict. The edits of one request (consecutive, one `request` id) are applied together. The graph carries the draft marker for `base_version` and the last seq given.
     """
     result = DraftResult(copy_graph(base))
     graph = result.graph
     for _, grouped in groupby(edits, key=lambda e: (e.request, e.activity)):
         group = list(grouped)
-        found = find_activity(graph, group[0].activity)
+        # an edit is replayed on its own programme's activity only (ids repeat across programmes)
+        found = find_activity(graph, group[0].activity, group[0].programme)
         # the fields of one request are checked, then written together, as when it was made
         # (a new progress text would otherwise decide the status the same request gave)
         fitting = [

@@ -58,13 +58,15 @@ class Located:
     programme: str
 
 
-def find_activity(graph: Graph, activity_id: str) -> Located | None:
-    """The (first) activity with this `dcterms:identifier`, or None."""
+def find_activity(graph: Graph, activity_id: str, programme: str | None = None) -> Located | None:
+    """The (first) activity with this `dcterms:identifier`, within `programme` (its id) when
+    given, or None."""
     for node in graph.subjects(DCTERMS.identifier, Literal(activity_id)):
         if isinstance(node, URIRef) and (node, RDF.type, WCOKG.Activity) in graph:
-            programme = graph.value(node, WCOKG.inProgramme)
-            pid = graph.value(programme, DCTERMS.identifier) if programme else None
-            return Located(node, activity_id, str(pid or ""))
+            wp = graph.value(node, WCOKG.inProgramme)
+            pid = str(graph.value(wp, DCTERMS.identifier) or "") if wp else ""
+            if programme is None or pid == programme:
+                return Located(node, activity_id, pid)
     return None
 
 
