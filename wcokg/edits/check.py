@@ -11,8 +11,12 @@ are those of the neighbourhood after it that were not there before (~0.1 s on th
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
+from rdflib.term import Node
 
 from wcokg.validate import Finding, validate_graph
 
@@ -46,10 +50,31 @@ def neighbourhood(graph: Graph, node: URIRef) -> Graph:
     return sub
 
 
+MEMO_SIZE = 256
+"""Neighbourhoods whose violations are remembered: an edit's neighbourhood after it is the next
+edit's before (of the same activity), so each edit validates once, not twice."""
+
+_memo: OrderedDict[tuple[frozenset[tuple[Node, Node, Node]], str], list[Finding]] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
 def activity_violations(graph: Graph, node: URIRef, activity_id: str) -> list[Finding]:
-    """The violations of the activity's neighbourhood about the activity (or its parts)."""
-    report = validate_graph(neighbourhood(graph, node))
-    return [f for f in report.violations if f.activity_id == activity_id]
+    """The violations of the activity's neighbourhood about the activity (or its parts); the
+    same neighbourhood (the same triples) is validated once per process (the shapes are fixed)."""
+    sub = neighbourhood(graph, node)
+    key = (frozenset(sub), activity_id)
+    with _memo_lock:
+        found = _memo.get(key)
+        if found is not None:
+            _memo.move_to_end(key)
+            return found
+    report = validate_graph(sub)
+    found = [f for f in report.violations if f.activity_id == activity_id]
+    with _memo_lock:
+        _memo[key] = found
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+    return found
 
 
 def new_violations(before: list[Finding], after: list[Finding]) -> list[Finding]:

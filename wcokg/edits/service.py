@@ -75,7 +75,7 @@ from wcokg.errors import StoreError
 from wcokg.loaders.reference import load_reference
 from wcokg.namespaces import WCOKG, Minter
 from wcokg.settings import Settings
-from wcokg.store.base import META_GRAPH, GraphStore, SelectResult
+from wcokg.store.base import META_GRAPH, GraphChange, GraphStore, SelectResult
 
 
 @dataclass
@@ -330,7 +330,7 @@ class EditService:
                     if found is not None:
                         made.append(found)
                 if made:
-                    version = self.store.replace(state.graph, named_graphs=state.named)
+                    version = self._store_draft(state, [undo for _, _, undo in made])
             # committed: the log holds the rows, the store the draft with them
         except BaseException as error:
             for _, _, undo in reversed(made):
@@ -360,6 +360,20 @@ class EditService:
             )
         for request in batch:
             request.done = True
+
+    def _store_draft(self, state: _State, undos: list[_Undo]) -> str:
+        """Store the draft as a new version: the edits' changes alone (`GraphStore.patch`), or
+        the whole dataset when an edit opened a programme's draft revision (that adds a named
+        graph and its description, outside the edits' deltas)."""
+        if any(undo.opened for undo in undos):
+            return self.store.replace(state.graph, named_graphs=state.named)
+        changes = [_net_change(None, [undo.delta for undo in undos])]
+        parts: dict[str, list[Delta]] = {}
+        for undo in undos:
+            if undo.part is not None:
+                parts.setdefault(undo.part_name, []).append(undo.part[1])
+        changes += [_net_change(name, deltas) for name, deltas in parts.items()]
+        return self.store.patch(changes, state.graph, named_graphs=state.named)
 
     def _make(
         self, writer: LogWriter, state: _State, request: _Request
@@ -431,6 +445,7 @@ class EditService:
             if part is not None and located is not None:
                 part_delta = Delta.record(part, located.node)
                 undo.part = (part, part_delta)
+                undo.part_name = str(draft)
                 self.writer.apply(part, located.node, changed)
                 for row in rows:
                     add_provenance(part, located.node, row, self.writer)
@@ -530,6 +545,8 @@ class _Undo:
     programme: str
     delta: Delta
     part: tuple[Graph, Delta] | None = None
+    part_name: str = ""
+    """The IRI of the named graph `part` is (the programme's draft revision)."""
     opened: bool = False
 
     def undo(self, state: _State) -> None:
@@ -569,6 +586,19 @@ class Delta:
             graph.remove(triple)
         for triple in self.removed:
             graph.add(triple)
+
+
+def _net_change(graph: str | None, deltas: list[Delta]) -> GraphChange:
+    """What `deltas`, made one after the other on one graph, change in it altogether."""
+    present: dict[Triple, bool] = {}
+    for delta in deltas:
+        present.update(dict.fromkeys(delta.removed, False))
+        present.update(dict.fromkeys(delta.added, True))
+    return GraphChange(
+        graph,
+        frozenset(t for t, there in present.items() if not there),
+        frozenset(t for t, there in present.items() if there),
+    )
 
 
 def _around(graph: Graph, node: URIRef) -> set[Triple]:

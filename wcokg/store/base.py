@@ -28,6 +28,18 @@ class SelectResult:
 
 QueryResult = SelectResult | bool | Graph
 
+Triple = tuple[Identifier, Identifier, Identifier]
+
+
+@dataclass(frozen=True)
+class GraphChange:
+    """What one write removes from and adds to one graph of the stored dataset (rdflib terms);
+    `graph` is a named graph's IRI, or None for the default graph (the current view)."""
+
+    graph: str | None
+    removed: frozenset[Triple]
+    added: frozenset[Triple]
+
 
 class GraphStore(ABC):
     """Holds one built graph; a build replaces it whole, atomically, only on success.
@@ -57,6 +69,18 @@ class GraphStore(ABC):
         `convert.oxigraph_copy`, possibly holding the named graphs too: `oxigraph_dataset`), is
         used by stores that can load from it.
         """
+
+    def patch(
+        self,
+        changes: Sequence[GraphChange],
+        graph: Graph,
+        named_graphs: Mapping[str, Graph] | None = None,
+    ) -> str:
+        """Store the current version changed by `changes` as a new version, atomically; return
+        its id. `graph` and `named_graphs` are the whole dataset after the changes (as for
+        `replace`): a backend that cannot apply changes stores them whole, which is what this
+        default does. The embedded store applies the changes alone (an edit's few triples)."""
+        return self.replace(graph, named_graphs=named_graphs)
 
     @abstractmethod
     def execute(

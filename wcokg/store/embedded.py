@@ -5,6 +5,13 @@ pyoxigraph was chosen over rdflib's memory store for the stored graph: measured 
 (see docs in the README). rdflib stays for building, SHACL and serialisation.
 A build writes a new version folder and only then repoints `current` (an atomic rename), so a
 failed or killed build leaves the previous graph as it was.
+
+An edit (`patch`) writes a new version too, but cheaply: a RocksDB checkpoint of the current
+version (`Store.backup`: hard links, ~2 ms) with the edit's few quads removed and added, and the
+change itself under `deltas/{version}/` (its parent version, `removed.nq`, `added.nq`), written
+before `current` moves. A reader holding an in-memory copy (`wcokg serve` and its query workers)
+applies the deltas from its version to the current one instead of copying the whole store again
+(~0.3 s on the seed, per reader and version).
 """
 
 from __future__ import annotations
@@ -20,12 +27,21 @@ from rdflib import Dataset, Graph
 from rdflib.term import Identifier
 
 from wcokg.errors import QueryError, StoreError
-from wcokg.store.base import META_GRAPH, VERSION_INFO, GraphStore, graph_parts
+from wcokg.store.base import (
+    META_GRAPH,
+    VERSION_INFO,
+    GraphChange,
+    GraphStore,
+    Triple,
+    graph_parts,
+)
 from wcokg.store.bindings import bind_values
 from wcokg.store.convert import to_oxigraph
 from wcokg.store.formats import GRAPH_FORMATS, RawResult
 
 MEDIA_FORMATS = GRAPH_FORMATS
+MAX_DELTA_CHAIN = 64
+"""Most deltas a reader applies to catch up; further behind, it copies the version whole."""
 
 
 class EmbeddedStore(GraphStore):
@@ -62,7 +78,7 @@ class EmbeddedStore(GraphStore):
             raise StoreError(
                 f"{self.root}: cannot create the store folder ({error.strerror})"
             ) from None
-        version = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        version = _new_version_id()
         target = versions / version
         try:
             store = ox.Store(str(target))
@@ -94,17 +110,93 @@ class EmbeddedStore(GraphStore):
         self._prune(versions)
         return version
 
+    def patch(
+        self,
+        changes: Sequence[GraphChange],
+        graph: Graph,
+        named_graphs: Mapping[str, Graph] | None = None,
+    ) -> str:
+        """A new version: the current one with `changes` applied (see the module docstring);
+        stored whole by `replace` when nothing is stored yet. Raises StoreError, leaving the
+        current version as it was."""
+        current = self.version()
+        if current is None:
+            return self.replace(graph, named_graphs=named_graphs)
+        versions = self.root / "versions"
+        version = _new_version_id()
+        target = versions / version
+        delta = self.root / "deltas" / version
+        removed, added = _delta_quads(changes, current, version)
+        try:
+            ox.Store.read_only(str(versions / current)).backup(str(target))
+            store = ox.Store(str(target))
+            for quad in removed:
+                store.remove(quad)
+            store.extend(added)
+            store.flush()
+            del store
+            delta.mkdir(parents=True)
+            _write_quads(delta / "removed.nq", removed)
+            _write_quads(delta / "added.nq", added)
+            (delta / "parent").write_text(current, encoding="utf-8")
+            temporary = self.root / f".current-{version}"
+            temporary.symlink_to(Path("versions") / version)
+            os.replace(temporary, self.current_link)
+        except (OSError, ValueError) as error:
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.rmtree(delta, ignore_errors=True)
+            raise StoreError(f"{self.root}: could not store the change ({error})") from None
+        opened = self._opened
+        if opened is not None and opened[0] == current and self.in_memory:
+            _apply(opened[1], removed, added)  # this process's copy follows at once
+            self._opened = (version, opened[1])
+        else:
+            self._opened = None
+        self._prune(versions)
+        return version
+
     def _prune(self, versions: Path) -> None:
-        """Remove old versions beyond `keep_versions`, never the current one."""
+        """Remove old versions beyond `keep_versions` (never the current one) and the deltas
+        of versions no longer kept."""
         current = self.version()
         old = sorted(p for p in versions.iterdir() if p.is_dir() and p.name != current)
         for path in old[: max(0, len(old) - (self.keep_versions - 1))]:
             shutil.rmtree(path, ignore_errors=True)
+        deltas = self.root / "deltas"
+        if deltas.is_dir():
+            kept = {p.name for p in versions.iterdir()}
+            for path in deltas.iterdir():
+                if path.name not in kept:
+                    shutil.rmtree(path, ignore_errors=True)
+
+    def _catch_up(self, opened: tuple[str, ox.Store], version: str) -> bool:
+        """Apply the deltas from the opened in-memory copy's version to `version`, if they
+        are all there (False: read the version whole)."""
+        chain: list[Path] = []
+        at = version
+        while at != opened[0]:
+            delta = self.root / "deltas" / at
+            if len(chain) >= MAX_DELTA_CHAIN or not (delta / "parent").is_file():
+                return False
+            chain.append(delta)
+            at = (delta / "parent").read_text(encoding="utf-8").strip()
+        try:
+            for delta in reversed(chain):
+                _apply(opened[1], _read_quads(delta / "removed.nq"), _read_quads(delta / "added.nq"))
+        except (OSError, SyntaxError):
+            return False
+        return True
 
     def _store(self) -> ox.Store:
         version = self.version()
         if version is None:
             raise StoreError(f"{self.root}: no graph built yet (run `wcokg build` first)")
+        opened = self._opened
+        if opened is not None and opened[0] != version and self.in_memory:
+            if self._catch_up(opened, version):
+                self._opened = (version, opened[1])
+            else:
+                self._opened = None
         if self._opened is None or self._opened[0] != version:
             try:
                 store = ox.Store.read_only(str(self.root / "versions" / version))
@@ -173,6 +265,44 @@ def quads(graph: Graph, into: ox.NamedNode | ox.DefaultGraph) -> Iterator[ox.Qua
     """The triples of an rdflib graph as pyoxigraph quads in graph `into` (no N-Triples pass)."""
     for s, p, o in graph:
         yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), into)  # type: ignore[arg-type]
+
+
+def _new_version_id() -> str:
+    return time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+
+
+def _delta_quads(
+    changes: Sequence[GraphChange], parent: str, version: str
+) -> tuple[list[ox.Quad], list[ox.Quad]]:
+    """The quads a patch removes and adds, the version triple's change included."""
+    removed = [version_quad(parent)]
+    added = [version_quad(version)]
+    for change in changes:
+        into = ox.DefaultGraph() if change.graph is None else ox.NamedNode(change.graph)
+        removed.extend(_quad(triple, into) for triple in change.removed)
+        added.extend(_quad(triple, into) for triple in change.added)
+    return removed, added
+
+
+def _quad(triple: Triple, into: ox.NamedNode | ox.DefaultGraph) -> ox.Quad:
+    s, p, o = triple
+    return ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), into)  # type: ignore[arg-type]
+
+
+def _apply(store: ox.Store, removed: Sequence[ox.Quad], added: Sequence[ox.Quad]) -> None:
+    for quad in removed:
+        store.remove(quad)
+    store.extend(added)
+
+
+def _write_quads(path: Path, found: Sequence[ox.Quad]) -> None:
+    with path.open("wb") as out:
+        ox.serialize(found, out, format=ox.RdfFormat.N_QUADS)
+
+
+def _read_quads(path: Path) -> list[ox.Quad]:
+    with path.open("rb") as data:
+        return list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
 
 
 def version_quad(version: str) -> ox.Quad:

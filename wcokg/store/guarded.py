@@ -47,7 +47,7 @@ from rdflib import Graph
 from rdflib.term import Identifier
 
 from wcokg.errors import QueryError, StoreError, WcokgError
-from wcokg.store.base import GraphStore, QueryResult, SelectResult
+from wcokg.store.base import GraphChange, GraphStore, QueryResult, SelectResult
 from wcokg.store.embedded import EmbeddedStore
 from wcokg.store.formats import (
     BOOLEAN_FORMATS,
@@ -607,6 +607,19 @@ class GuardedStore(GraphStore):
     ) -> str:
         version = self.inner.replace(graph, copy, named_graphs)
         if self.pool is not None:
+            self.pool.restart()
+        return version
+
+    def patch(
+        self,
+        changes: Sequence[GraphChange],
+        graph: Graph,
+        named_graphs: Mapping[str, Graph] | None = None,
+    ) -> str:
+        """The inner store's patch; embedded workers catch up with its delta on their next
+        task (no restart), other stores' workers reopen."""
+        version = self.inner.patch(changes, graph, named_graphs)
+        if self.pool is not None and not isinstance(self.inner, EmbeddedStore):
             self.pool.restart()
         return version
 
