@@ -153,9 +153,8 @@ def test_all_dcat_ap_shapes_give_no_violation_and_no_warning_but_the_publisher(
     }  # fmt: skip
 
 
-def test_the_publisher_setting_is_empty_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(SETTING, raising=False)
-    assert Settings(_env_file=None).publisher_corporate_body == ""  # type: ignore[call-arg]
+def test_the_publisher_setting_is_empty_by_default() -> None:
+    assert Settings.model_fields["publisher_corporate_body"].default == ""
     assert corporate_body("") is None
 
 
