@@ -30,3 +30,9 @@ class QueryError(WcokgError):
     """A SPARQL or named query is malformed, unknown or badly parameterised."""
 
     exit_code = 2
+
+
+class SettingError(WcokgError):
+    """A setting (`WCOKG_…`) has a value it cannot have; the message names it and what is expected."""
+
+    exit_code = 2

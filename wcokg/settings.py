@@ -104,6 +104,13 @@ class Settings(BaseSettings):
     `iati-identifier`). A placeholder until the WCO is allocated one: `XI-IATI` is an approved
     registration agency; `WCO` stands for the number the IATI Secretariat would give."""
 
+    publisher_corporate_body: str = ""
+    """The WCO's IRI in the EU corporate-body authority table
+    (`http://publications.europa.eu/resource/authority/corporate-body/CODE`), the DCAT export's
+    `dct:publisher` when set; empty (the default): the project's own agent IRI `{base}org/wco`,
+    which DCAT-AP's vocabulary shapes warn about (README, Exports). Set it only to an entry
+    confirmed in the table; never a guess."""
+
     federation_allow: list[str] = []
     """SPARQL endpoints a query may call with SERVICE (or an update LOAD from); exact IRIs,
     as a JSON list: `WCOKG_FEDERATION_ALLOW='["https://query.wikidata.org/sparql"]'`."""

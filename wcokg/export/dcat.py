@@ -2,9 +2,9 @@
 
 One `dcat:Catalog` ({base}catalog) with, per programme, a `dcat:Dataset` ({programme}/dataset)
 distributed as Turtle, JSON-LD, CSV (with CSVW metadata) and the regenerated document (Markdown,
-HTML), and the SPARQL endpoint as a `dcat:DataService`. Publisher: the WCO as a `foaf:Agent`;
-themes from the EU data-theme vocabulary; temporal coverage from the programme's years;
-a vCard contact point. Download addresses are the API's `/export/{format}` under the IRI base.
+HTML), and the SPARQL endpoint as a `dcat:DataService`. Publisher (of the catalogue, the datasets
+and the service): the WCO as a `foaf:Agent` (see below); themes from the EU data-theme
+vocabulary; temporal coverage from the programme's years; a vCard contact point. Download addresses are the API's `/export/{format}` under the IRI base.
 
 Conformance: every DCAT-AP 3.0.1 SHACL shape file (mandatory `shapes.ttl`, `range.ttl`,
 `shapes_recommended.ttl`, `deprecateduris.ttl` and the controlled-vocabulary shapes
@@ -23,19 +23,30 @@ Mapping choices:
   centre as the centroid.
 - formats: the EU file-type authority table (`RDF_TURTLE`, `JSON_LD`, `CSV`, `HTML`; the
   Markdown document is `TXT`, plain text, the table's closest entry) beside the IANA media type.
-- publisher: the WCO as a `foaf:Agent` typed by the ADMS publisher type `SupraNationalAuthority`.
-  It is not a concept of the EU corporate-body authority table (the DCAT-AP vocabulary shapes warn
-  about that: no entry for the WCO could be confirmed offline).
+- publisher: the WCO as a `foaf:Agent` with `foaf:name`, typed by the ADMS publisher type
+  `SupraNationalAuthority`. By default its IRI is the project's own, `{base}org/wco`, which is
+  not a concept of the EU corporate-body authority table: the DCAT-AP vocabulary shapes give one
+  warning per catalogue, dataset and data service for that (`CorporateBodyRestriction`, severity
+  Warning; no entry for the WCO could be confirmed offline, and no IRI is invented). An operator
+  who confirms the WCO's concept in the table sets its IRI,
+  `http://publications.europa.eu/resource/authority/corporate-body/CODE`, in
+  ``WCOKG_PUBLISHER_CORPORATE_BODY`` (``Settings.publisher_corporate_body``): it is then the
+  publisher of all three, also a `skos:Concept` `skos:inScheme` the corporate-body table, and the
+  warnings go. Any other value is refused (`SettingError`, one line). The IATI and schema.org
+  exports have no DCAT publisher (IATI's `reporting-org` is `WCOKG_IATI_ORGANISATION_REF`).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
+from wcokg.errors import SettingError
 from wcokg.export.common import programmes
+from wcokg.settings import get_settings
 from wcokg.store.base import GraphStore
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -59,7 +70,10 @@ WORLD_CENTROID = "POINT(0 0)"
 GEOSPARQL = Namespace("http://www.opengis.net/ont/geosparql#")
 PUBLISHER_TYPES = URIRef("http://purl.org/adms/publishertype/1.0")
 SUPRANATIONAL = URIRef("http://purl.org/adms/publishertype/SupraNationalAuthority")
+WCO_NAME = "World Customs Organization"
 WCO_HOMEPAGE = URIRef("https://www.wcoomd.org/")
+CORPORATE_BODIES = URIRef(EU + "corporate-body")
+CORPORATE_BODY_IRI = re.compile(re.escape(f"{CORPORATE_BODIES}/") + r"[A-Za-z0-9_-]+")
 IANA = "http://www.iana.org/assignments/media-types/"
 
 # format name: (title, media type, EU file-type code)
@@ -72,8 +86,32 @@ DISTRIBUTIONS = {
 }
 
 
-def catalog_graph(store: GraphStore, now: datetime | None = None) -> Graph:
-    """The DCAT-AP catalogue graph for the programmes of the store."""
+def corporate_body(value: str) -> URIRef | None:
+    """The publisher's concept in the EU corporate-body table, from the setting's `value`: None
+    when empty; raises SettingError (one line) unless it is an IRI of that table,
+    `http://publications.europa.eu/resource/authority/corporate-body/CODE`."""
+    value = value.strip()
+    if not value:
+        return None
+    if not CORPORATE_BODY_IRI.fullmatch(value):
+        raise SettingError(
+            f"WCOKG_PUBLISHER_CORPORATE_BODY: expected an IRI of the EU corporate-body table, "
+            f"{CORPORATE_BODIES}/CODE (or empty), got {value[:200]!r}"
+        )
+    return URIRef(value)
+
+
+def catalog_graph(
+    store: GraphStore, now: datetime | None = None, publisher_iri: str | None = None
+) -> Graph:
+    """The DCAT-AP catalogue graph for the programmes of the store.
+
+    `publisher_iri`: the publisher's IRI in the EU corporate-body table (default: the setting
+    ``WCOKG_PUBLISHER_CORPORATE_BODY``; empty: the project's own `{base}org/wco`); raises
+    SettingError when it is not such an IRI, before the store is read."""
+    body = corporate_body(
+        get_settings().publisher_corporate_body if publisher_iri is None else publisher_iri
+    )
     today = Literal((now or datetime.now(UTC)).date().isoformat(), datatype=XSD.date)
     found = programmes(store)
     base = found[0].base if found else "https://w3id.org/wcokg/"
@@ -89,12 +127,17 @@ def catalog_graph(store: GraphStore, now: datetime | None = None) -> Graph:
         g.bind(prefix, ns)
 
     catalog = URIRef(base + "catalog")
-    publisher = URIRef(base + "org/wco")
+    publisher = body or URIRef(base + "org/wco")
     contact = URIRef(base + "catalog/contact")
     service = URIRef(base + "sparql#service")
 
     g.add((publisher, RDF.type, FOAF.Agent))
-    g.add((publisher, FOAF.name, Literal("World Customs Organization", lang="en")))
+    g.add((publisher, FOAF.name, Literal(WCO_NAME, lang="en")))
+    if body is not None:  # a concept of the EU table (DCAT-AP's CorporateBodyRestriction)
+        g.add((body, RDF.type, SKOS.Concept))
+        g.add((body, SKOS.inScheme, CORPORATE_BODIES))
+        g.add((CORPORATE_BODIES, RDF.type, SKOS.ConceptScheme))
+        g.add((CORPORATE_BODIES, DCTERMS.title, Literal("Corporate body", lang="en")))
     g.add((publisher, DCTERMS.type, SUPRANATIONAL))
     g.add((SUPRANATIONAL, RDF.type, SKOS.Concept))
     g.add((SUPRANATIONAL, SKOS.prefLabel, Literal("Supra-national authority", lang="en")))
