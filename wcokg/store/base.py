@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph
-from rdflib.term import Identifier
+from rdflib.term import Identifier, Node
 
 from wcokg.store.formats import MediaChooser, RawResult, SerializedResult, serialize_result
 
@@ -28,7 +28,7 @@ class SelectResult:
 
 QueryResult = SelectResult | bool | Graph
 
-Triple = tuple[Identifier, Identifier, Identifier]
+Triple = tuple[Node, Node, Node]
 
 
 @dataclass(frozen=True)

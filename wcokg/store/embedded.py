@@ -182,7 +182,9 @@ class EmbeddedStore(GraphStore):
             at = (delta / "parent").read_text(encoding="utf-8").strip()
         try:
             for delta in reversed(chain):
-                _apply(opened[1], _read_quads(delta / "removed.nq"), _read_quads(delta / "added.nq"))
+                _apply(
+                    opened[1], _read_quads(delta / "removed.nq"), _read_quads(delta / "added.nq")
+                )
         except (OSError, SyntaxError):
             return False
         return True
@@ -268,7 +270,11 @@ def quads(graph: Graph, into: ox.NamedNode | ox.DefaultGraph) -> Iterator[ox.Qua
 
 
 def _new_version_id() -> str:
-    return time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    """A version id that sorts by time (pruning keeps the newest): local time to the
+    nanosecond, then the process id."""
+    now = time.time_ns()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(now // 10**9))
+    return f"{stamp}-{now % 10**9:09d}-{os.getpid()}"
 
 
 def _delta_quads(
