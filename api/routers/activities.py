@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
@@ -116,9 +116,17 @@ def get_activity(
     activity_id: str, snap: SnapshotDep, store: StoreDep, request: Request, response: Response
 ) -> Activity:
     activity = find_activity(snap, activity_id)
-    # The entity tag a PATCH must send back in If-Match (wcokg.edits.service).
-    response.headers["ETag"] = request.app.state.edits.etag(activity_id)
-    return activity.model_copy(update={"provenance": catalog.provenance(store, activity)})
+    service = request.app.state.edits
+    update: dict[str, Any] = {"provenance": catalog.provenance(store, activity)}
+    if snap.version == store.version():
+        etag = service.etag(activity_id)
+    else:  # an edit is newer than the snapshot: its editable fields as they are now
+        values, etag = service.current(activity_id)
+        update |= {f: (v or None) if f == "priority" else v for f, v in values.items()}
+    # The entity tag a PATCH must send back in If-Match (wcokg.edits.service): it matches the
+    # editable fields of this answer.
+    response.headers["ETag"] = etag
+    return activity.model_copy(update=update)
 
 
 @router.get(

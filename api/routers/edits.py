@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from wcokg.api.problems import PROBLEM, Problem
 from wcokg.api.services.auth import AnyUser, BearerUser, check_csrf, session_of
-from wcokg.api.services.web import render
+from wcokg.api.services.web import current_snapshot, render
 from wcokg.edits.errors import EditError, EditInvalid
 from wcokg.edits.fields import EDITABLE, MAX_FIELD_CHARS, STATUSES
 from wcokg.edits.log import Edit
@@ -133,6 +133,7 @@ async def patch_activity(
         outcome = await run_in_threadpool(service.submit, user, activity_id, changes, if_match)
     except EditError as error:
         return edit_problem(error)
+    await run_in_threadpool(current_snapshot, request)
     return _result(activity_id, outcome)
 
 
@@ -179,6 +180,7 @@ async def revert_edit(seq: int, request: Request, user: BearerUser) -> Response:
         outcome = await run_in_threadpool(service.revert, user, seq)
     except EditError as error:
         return edit_problem(error)
+    await run_in_threadpool(current_snapshot, request)
     activity = outcome.edits[0].activity if outcome.edits else ""
     return _result(activity, outcome)
 
@@ -220,6 +222,7 @@ async def publish_draft(body: Publication, request: Request, user: BearerUser) -
         closing = await run_in_threadpool(edits_of(request).publish, user, body.code)
     except EditError as error:
         return edit_problem(error)
+    await run_in_threadpool(current_snapshot, request)
     return JSONResponse(ClosingRecord(**closing.__dict__).model_dump())
 
 
@@ -234,6 +237,7 @@ async def discard_draft(request: Request, user: BearerUser) -> Response:
         closing = await run_in_threadpool(edits_of(request).discard, user)
     except EditError as error:
         return edit_problem(error)
+    await run_in_threadpool(current_snapshot, request)
     return JSONResponse(ClosingRecord(**closing.__dict__).model_dump())
 
 
@@ -343,6 +347,7 @@ def submit_form(
                 raise Problem(error.status, error.title, str(error)) from None
             errors.setdefault("", []).append(str(error))
         else:
+            current_snapshot(request)  # the activity's page shows the change at once
             return RedirectResponse(
                 f"/edit/activities/{activity_id}?saved=true", status_code=303, headers=NO_STORE
             )

@@ -113,7 +113,9 @@ def pictures_page(request: Request, snap: SnapshotDep) -> Response:
 @router.get("/browse/quality", summary="Data-quality findings (HTML)", response_class=HTMLResponse)
 def quality_page(request: Request, store: StoreDep, snap: SnapshotDep) -> Response:
     return render(
-        request, "quality.html", {"report": validation.report(store), "activities": snap.activities}
+        request,
+        "quality.html",
+        {"report": validation.report(store, stale_ok=True), "activities": snap.activities},
     )
 
 

@@ -36,6 +36,7 @@ from wcokg.api.models import (
     Provenance,
     RawCell,
 )
+from wcokg.api.services.refresh import Refreshed
 from wcokg.api.services.urls import local_url
 from wcokg.registry import get_query
 from wcokg.store.base import GraphStore
@@ -92,46 +93,54 @@ class Snapshot:
 
 
 class Catalog:
-    """Builds and caches one Snapshot per (store, version)."""
+    """One Snapshot per (store, base, day), the newest version's (`api.services.refresh`)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._building = threading.Lock()  # one build at a time: others wait and share it
-        self._cached: dict[tuple[int, str, str | None, str, date], Snapshot] = {}
+        self._snapshots: dict[tuple[int, str, str, date], Refreshed[Snapshot]] = {}
+
+    def _of(self, store: GraphStore, base: str, today: date) -> Refreshed[Snapshot]:
+        key = (id(store), store.location, base, today)
+        with self._lock:
+            found = self._snapshots.get(key)
+            if found is None:
+                # other days and bases of this store are done with
+                self._snapshots = {k: v for k, v in self._snapshots.items() if k[:2] != key[:2]}
+                found = self._snapshots[key] = Refreshed("snapshot")
+            return found
 
     def cached(
         self, store: GraphStore, version: str | None, base: str, today: date | None = None
     ) -> Snapshot | None:
         """The snapshot of `version` if it is built already (never builds, never blocks long)."""
-        key = (id(store), store.location, version, base, today or date.today())
-        with self._lock:
-            return self._cached.get(key)
+        return self._of(store, base, today or date.today()).cached(version)
 
-    def snapshot(self, store: GraphStore, base: str, today: date | None = None) -> Snapshot:
+    def snapshot(
+        self, store: GraphStore, base: str, today: date | None = None, *, stale_ok: bool = False
+    ) -> Snapshot:
+        """The current version's snapshot (built now if need be); with `stale_ok`, the newest
+        one built while the current one is built in the background."""
         today = today or date.today()
-        version = store.version()
-        key = (id(store), store.location, version, base, today)
-        with self._lock:
-            found = self._cached.get(key)
-        if found is not None:
-            return found
-        with self._building:
-            with self._lock:
-                found = self._cached.get(key)
-            if found is not None:  # built meanwhile (by the warm-up or another request)
-                return found
-            snapshot = build_snapshot(store, version, base, today)
-            with self._lock:
-                self._cached = {k: v for k, v in self._cached.items() if k[:2] != key[:2]}
-                self._cached[key] = snapshot
-        return snapshot
+        return self._of(store, base, today).get(
+            store.version(),
+            lambda version: build_snapshot(store, _version(version), base, today),
+            stale_ok=stale_ok,
+            current=store.version,
+        )
+
+
+def _version(key: object) -> str | None:
+    return key if isinstance(key, str) else None
 
 
 CATALOG = Catalog()
 
 
-def snapshot(store: GraphStore, base: str, today: date | None = None) -> Snapshot:
-    return CATALOG.snapshot(store, base, today)
+def snapshot(
+    store: GraphStore, base: str, today: date | None = None, *, stale_ok: bool = False
+) -> Snapshot:
+    """The snapshot of the store's current version (see `Catalog.snapshot`)."""
+    return CATALOG.snapshot(store, base, today, stale_ok=stale_ok)
 
 
 def build_snapshot(store: GraphStore, version: str | None, base: str, today: date) -> Snapshot:

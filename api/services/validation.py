@@ -5,24 +5,36 @@ from __future__ import annotations
 import threading
 
 from wcokg.api.models import Finding, ValidationReport
+from wcokg.api.services.refresh import Refreshed
 from wcokg.errors import WcokgError
 from wcokg.store.base import GraphStore
 from wcokg.validate import validate_store
 
-_lock = threading.Lock()
-_cached: dict[tuple[str, str | None], ValidationReport] = {}
+REPORT_SETTLE_SECONDS = 1.0
+"""How long the version must stay the same before pages' report is made again in the background."""
+
+_reports: dict[str, Refreshed[ValidationReport]] = {}  # per store location: its newest report
+_reports_lock = threading.Lock()
 
 
-def report(store: GraphStore) -> ValidationReport:
-    """The findings of every shape on the stored graph (`available` False if it cannot run)."""
-    key = (store.location, store.version())
-    with _lock:
-        if key in _cached:
-            return _cached[key]
-        result = _compute(store)
-        _cached.clear()
-        _cached[key] = result
-        return result
+def _of(store: GraphStore) -> Refreshed[ValidationReport]:
+    with _reports_lock:
+        found = _reports.get(store.location)
+        if found is None:
+            if len(_reports) >= 8:  # tests open many stores; a server has one
+                _reports.clear()
+            found = _reports[store.location] = Refreshed("validation", REPORT_SETTLE_SECONDS)
+        return found
+
+
+def report(store: GraphStore, *, stale_ok: bool = False) -> ValidationReport:
+    """The findings of every shape on the stored graph (`available` False if it cannot run).
+
+    With `stale_ok` (pages), the newest report made while the current version's is made in the
+    background once edits pause (`api.services.refresh`); without, the current version's."""
+    return _of(store).get(
+        store.version(), lambda _key: _compute(store), stale_ok=stale_ok, current=store.version
+    )
 
 
 def _compute(store: GraphStore) -> ValidationReport:
@@ -64,5 +76,6 @@ def _compute(store: GraphStore) -> ValidationReport:
     )
 
 
-def for_activity(store: GraphStore, activity_id: str) -> list[Finding]:
-    return [f for f in report(store).findings if f.activity_id == activity_id]
+def for_activity(store: GraphStore, activity_id: str, *, stale_ok: bool = False) -> list[Finding]:
+    """The report's findings about one activity (see `report` for `stale_ok`)."""
+    return [f for f in report(store, stale_ok=stale_ok).findings if f.activity_id == activity_id]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import date
 from typing import Any
 
@@ -23,6 +24,9 @@ from wcokg.store.base import GraphStore
 
 log = logging.getLogger(__name__)
 
+WARM_SETTLE_SECONDS = 1.0
+"""How long a new version must stay current before it is warmed (not the first one)."""
+
 
 class Warmer:
     """Warms one version at a time, in one daemon thread; `kick` never waits."""
@@ -32,7 +36,9 @@ class Warmer:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._warmed: object = object()  # no version yet
+        self._warmed_once = False
         self.runs = 0
+        self.settle = WARM_SETTLE_SECONDS
 
     def kick(self, version: str | None) -> None:
         """Warm `version` in the background unless it is warm or a warm-up is running."""
@@ -54,19 +60,28 @@ class Warmer:
                 version = store.version()
                 if version == self._warmed:
                     return
+                if self._warmed_once and not self._steady(store, version):
+                    return  # edits keep coming: the next request after them kicks again
                 self.warm(store)
                 self._warmed = version
+                self._warmed_once = True
                 self.runs += 1
         except WcokgError as error:  # the store is gone or refuses: one line, as requests say
             log.warning("warm-up stopped: %s", error)
         except Exception:  # logged only: a warm-up must never fail the server
             log.warning("warm-up stopped", exc_info=True)
 
+    def _steady(self, store: GraphStore, version: str | None) -> bool:
+        """After the first warm-up, a new version is warmed once it has stayed `settle` seconds
+        (a burst of edits makes many versions; warming each would take the CPU from readers)."""
+        time.sleep(self.settle)
+        return store.version() == version
+
     def warm(self, store: GraphStore) -> None:
         today = getattr(self.state, "today", None)
         base = self.state.settings.base
         snap = catalog.snapshot(store, base, today if isinstance(today, date) else None)
-        validation.report(store)
+        validation.report(store, stale_ok=True)  # made once edits pause (services.refresh)
         snap.remember("schema-org", lambda: views.schema_org_all(store))
         warm_named_queries(store, self.state.cache)
 

@@ -19,7 +19,15 @@ from wcokg.api.services.catalog import CATALOG, Snapshot, snapshot
 from wcokg.api.services.urls import local_url
 
 HERE = Path(__file__).resolve().parent.parent
-__all__ = ["choose", "render", "get_snapshot", "SnapshotDep", "STATIC_DIR", "TEMPLATES"]
+__all__ = [
+    "choose",
+    "render",
+    "get_snapshot",
+    "current_snapshot",
+    "SnapshotDep",
+    "STATIC_DIR",
+    "TEMPLATES",
+]
 
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
 STATIC_DIR = HERE / "static"
@@ -27,13 +35,15 @@ STATIC_DIR = HERE / "static"
 
 async def get_snapshot(store: StoreDep, settings: SettingsDep, request: Request) -> Snapshot:
     """The snapshot of the version served: on the event loop when it is built and the version
-    can be read without blocking, else (remote store, or a new version to read) in a thread."""
+    can be read without blocking, else (remote store, or a new version to read) in a thread.
+    After an edit, the newest snapshot built is served while the current one is built in the
+    background (`api.services.refresh`), so readers never wait for edits."""
     today = getattr(request.app.state, "today", None)
     day = today if isinstance(today, date) else None
     known, version = local_version(store)
     found = CATALOG.cached(store, version, settings.base, day) if known else None
-    if found is None:
-        found = await run_in_threadpool(snapshot, store, settings.base, day)
+    if found is None:  # the newest one built while the current one is built in the background
+        found = await run_in_threadpool(snapshot, store, settings.base, day, stale_ok=True)
     warmer = getattr(request.app.state, "warmer", None)
     if warmer is not None:
         warmer.kick(found.version)  # a new version: warm the rest in the background
@@ -41,6 +51,15 @@ async def get_snapshot(store: StoreDep, settings: SettingsDep, request: Request)
 
 
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
+
+
+def current_snapshot(request: Request) -> Snapshot:
+    """Build the current version's snapshot now (a write does, before it answers, so that the
+    writer's next page shows its change; readers meanwhile get the newest one built). Blocks:
+    call it in a thread."""
+    today = getattr(request.app.state, "today", None)
+    day = today if isinstance(today, date) else None
+    return snapshot(request.app.state.store, request.app.state.settings.base, day)
 
 
 def render(

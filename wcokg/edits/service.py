@@ -170,6 +170,13 @@ class EditService:
         """The activity's entity tag: changes with its every edit and with a rebuild."""
         return _etag(self.base_version(), activity_id, self.log.last_seq(activity_id))
 
+    def current(self, activity_id: str) -> tuple[dict[str, str], str]:
+        """The activity's editable fields in the draft and their ETag, read together (no edit
+        in between). Raises UnknownActivity."""
+        with self._lock:
+            values, _ = self.values(activity_id)
+            return values, self.etag(activity_id)
+
     def conflicts(self) -> tuple[int, ...]:
         """Seqs of the logged edits that did not apply on the current base."""
         if self.log.last_seq() == 0:
