@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import re
 import shutil
 import socket
@@ -64,7 +65,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def run_editor(url: str, editor: Editor, stop: threading.Event) -> None:
+def run_editor(url: str, editor: Editor, stop: threading.Event, think: float) -> None:
     with httpx.Client(base_url=url, timeout=300) as client:
         answer = client.post("/auth/token", data={"username": editor.name, "password": PASSWORD})
         headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
@@ -84,6 +85,8 @@ def run_editor(url: str, editor: Editor, stop: threading.Event) -> None:
                 editor.acknowledged.append(text)
             else:
                 editor.errors.append(f"{done.status_code} {done.text[:120]}")
+            if think > 0:  # reading and typing before the next save
+                stop.wait(random.uniform(0.5 * think, 1.5 * think))  # noqa: S311 (pacing)
 
 
 def wrk_readers(url: str, readers: int, seconds: int, folder: Path) -> dict[str, float]:
@@ -120,10 +123,17 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--editors", type=int, default=20)
     parser.add_argument("--readers", type=int, default=16)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=5.0,
+        help="mean seconds an editor waits between saves (uniform 0.5-1.5x); 0: back to back",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("edit_load: wrk is needed (apt-get install wrk)", file=sys.stderr)
         return 2
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     folder = Path(tempfile.mkdtemp(prefix="wcokg-edit-load-"))
     env = {
         **os.environ,
@@ -166,7 +176,9 @@ def main() -> int:
         for path in READ_PATHS:  # first views built before timing
             httpx.get(url + path, timeout=60)
         stop = threading.Event()
-        threads = [threading.Thread(target=run_editor, args=(url, e, stop)) for e in editors]
+        threads = [
+            threading.Thread(target=run_editor, args=(url, e, stop, args.think)) for e in editors
+        ]
         started = time.monotonic()
         for t in threads:
             t.start()
@@ -209,12 +221,17 @@ def main() -> int:
         and reads["socket_errors"] == 0
     )
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    pace = (
+        f"each waiting {args.think * 0.5:g}-{args.think * 1.5:g} s, uniformly, between saves"
+        if args.think > 0
+        else "back to back, no pause between saves"
+    )
     section = (
         "## Edits under load (`benchmarks/edit_load.py`)\n\n"
-        f"{now}, commit {commit()}, {machine()}; the machine was shared with other work.\n"
+        f"{now}, commit {commit()}, {machine()}; load average at the start {load}.\n"
         f"`wcokg serve` with the default limits, loopback; {len(editors)} editors (one activity each) "
-        f"saving progress for {args.duration} s beside {args.readers} wrk connections browsing "
-        f"{len(READ_PATHS)} pages and REST answers.\n\n"
+        f"saving progress for {args.duration} s ({pace}) beside {args.readers} wrk connections "
+        f"browsing {len(READ_PATHS)} pages and REST answers.\n\n"
         "| what | value |\n|---|---|\n"
         f"| edits answered 200 | {acknowledged} ({acknowledged / elapsed:.2f}/s) |\n"
         f"| edit errors | {len(errors)}{' — ' + errors[0] if errors else ''} |\n"

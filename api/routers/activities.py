@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
@@ -117,16 +117,16 @@ def get_activity(
 ) -> Activity:
     activity = find_activity(snap, activity_id)
     service = request.app.state.edits
-    update: dict[str, Any] = {"provenance": catalog.provenance(store, activity)}
-    if snap.version == store.version():
+    edited = service.edited_view(activity_id) if snap.version != store.version() else None
+    if edited is None:
         etag = service.etag(activity_id)
-    else:  # an edit is newer than the snapshot: its editable fields as they are now
-        values, etag = service.current(activity_id)
-        update |= {f: (v or None) if f == "priority" else v for f, v in values.items()}
+    else:  # edited since this snapshot was made: the fields as the edit left them
+        values, etag = edited
+        activity = catalog.with_edit(activity, values)
     # The entity tag a PATCH must send back in If-Match (wcokg.edits.service): it matches the
     # editable fields of this answer.
     response.headers["ETag"] = etag
-    return activity.model_copy(update=update)
+    return activity.model_copy(update={"provenance": catalog.provenance(store, activity)})
 
 
 @router.get(

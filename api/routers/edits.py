@@ -133,7 +133,6 @@ async def patch_activity(
         outcome = await run_in_threadpool(service.submit, user, activity_id, changes, if_match)
     except EditError as error:
         return edit_problem(error)
-    await run_in_threadpool(current_snapshot, request)
     return _result(activity_id, outcome)
 
 
@@ -180,7 +179,6 @@ async def revert_edit(seq: int, request: Request, user: BearerUser) -> Response:
         outcome = await run_in_threadpool(service.revert, user, seq)
     except EditError as error:
         return edit_problem(error)
-    await run_in_threadpool(current_snapshot, request)
     activity = outcome.edits[0].activity if outcome.edits else ""
     return _result(activity, outcome)
 
@@ -347,7 +345,6 @@ def submit_form(
                 raise Problem(error.status, error.title, str(error)) from None
             errors.setdefault("", []).append(str(error))
         else:
-            current_snapshot(request)  # the activity's page shows the change at once
             return RedirectResponse(
                 f"/edit/activities/{activity_id}?saved=true", status_code=303, headers=NO_STORE
             )

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from wcokg.api.conneg import VARY
 from wcokg.api.deps import SettingsDep, StoreDep, local_version
 from wcokg.api.problems import Problem
-from wcokg.api.services import resources, views
+from wcokg.api.services import catalog, resources, views
 from wcokg.api.services.catalog import CATALOG
 from wcokg.api.services.urls import DEREFERENCEABLE, iri_for_path
 from wcokg.api.services.web import SnapshotDep, choose, render
@@ -60,12 +60,14 @@ async def dereference(
     """Describe the resource whose IRI is this path under the configured base."""
     iri = iri_for_path(request.url.path, settings.base)
     if iri in snap.by_iri and choose(request, OFFERS) == "text/html":
-        # An activity page: its HTML is made once per graph version (and path), in a thread.
-        key = _page_key(iri, request)
+        # An activity page: its HTML is made once per graph version (and path, and edit newer
+        # than the snapshot), in a thread.
+        edited = _edited(request, store, snap, iri)
+        key = (_page_key(iri, request), edited[1] if edited else None)
         body = snap.derived.get(key)
         if body is None:
             body = await run_in_threadpool(
-                snap.remember, key, lambda: _activity_page(request, iri, store, snap).body
+                snap.remember, key, lambda: _activity_page(request, iri, store, snap, edited).body
             )
         return HTMLResponse(body, headers=VARY)
     return await run_in_threadpool(describe, request, iri, store, snap)
@@ -82,7 +84,7 @@ def describe(request: Request, iri: str, store: StoreDep, snap: SnapshotDep) -> 
     media_type = choose(request, OFFERS)
     if media_type == "text/html" and iri in snap.by_iri:
         # An activity's page is made from the snapshot alone: no need for its description.
-        return _activity_page(request, iri, store, snap)
+        return _activity_page(request, iri, store, snap, _edited(request, store, snap, iri))
     graph = resources.describe(store, iri)
     if len(graph) == 0:
         if media_type == "text/html":
@@ -110,7 +112,7 @@ def page_for(
     assert isinstance(graph, Graph)  # noqa: S101
     types = resources.types_of(graph, iri)
     if iri in snap.by_iri:
-        return _activity_page(request, iri, store, snap)
+        return _activity_page(request, iri, store, snap, _edited(request, store, snap, iri))
     for body in snap.bodies.values():
         if body.iri == iri:
             return render(request, "body.html", views.body(snap, body.id), headers=VARY)
@@ -132,10 +134,28 @@ def _page_key(iri: str, request: Request) -> tuple[str, str, str]:
     return ("activity-html", iri, request.url.path)
 
 
-def _activity_page(request: Request, iri: str, store: StoreDep, snap: SnapshotDep) -> Response:
-    return render(
-        request, "activity.html", views.activity(snap, store, snap.by_iri[iri]), headers=VARY
-    )
+def _edited(
+    request: Request, store: StoreDep, snap: SnapshotDep, iri: str
+) -> tuple[dict[str, str], str] | None:
+    """The activity's fields after an edit newer than `snap` (see `EditService.edited_view`)."""
+    if snap.version == store.version():
+        return None
+    edits = getattr(request.app.state, "edits", None)
+    return None if edits is None else edits.edited_view(snap.by_iri[iri].id)
+
+
+def _activity_page(
+    request: Request,
+    iri: str,
+    store: StoreDep,
+    snap: SnapshotDep,
+    edited: tuple[dict[str, str], str] | None = None,
+) -> Response:
+    item = snap.by_iri[iri]
+    if edited is not None:
+        item = catalog.with_edit(item, edited[0])
+    context = views.activity(snap, store, item, edited[1] if edited else "")
+    return render(request, "activity.html", context, headers=VARY)
 
 
 for _prefix in DEREFERENCEABLE:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -92,6 +92,12 @@ class Snapshot:
         return self.labels.get(iri) or _local_name(iri)
 
 
+SNAPSHOT_SETTLE_SECONDS = 0.5
+SNAPSHOT_MAX_STALE_SECONDS = 3.0
+"""While edits come, lists and counts follow them within these seconds (the edited activity's
+own page and REST answer show an edit at once: `with_edit`)."""
+
+
 class Catalog:
     """One Snapshot per (store, base, day), the newest version's (`api.services.refresh`)."""
 
@@ -106,7 +112,9 @@ class Catalog:
             if found is None:
                 # other days and bases of this store are done with
                 self._snapshots = {k: v for k, v in self._snapshots.items() if k[:2] != key[:2]}
-                found = self._snapshots[key] = Refreshed("snapshot")
+                found = self._snapshots[key] = Refreshed(
+                    "snapshot", SNAPSHOT_SETTLE_SECONDS, SNAPSHOT_MAX_STALE_SECONDS
+                )
             return found
 
     def cached(
@@ -236,6 +244,14 @@ def _activities(snap: Snapshot, store: GraphStore) -> None:
         )
         snap.activities[r.id] = activity
         snap.by_iri[r.iri] = activity
+
+
+def with_edit(activity: Activity, values: Mapping[str, str]) -> Activity:
+    """The activity with the editable fields (`wcokg.edits.fields.EDITABLE`, as texts) that an
+    edit newer than its snapshot left; what the snapshot derives from them (milestones,
+    allocations) follows with the next snapshot, within seconds (`api.services.refresh`)."""
+    fields = {f: (v or None) if f == "priority" else v for f, v in values.items()}
+    return activity.model_copy(update=fields)
 
 
 def _split(text: str) -> list[str]:

@@ -5,8 +5,9 @@ computed, and one background thread computes the current version's.
 Why: an edit makes a new version every time (issue 16); the snapshot costs ~0.2 s and the
 report ~1 s on the seed, and a reader arriving after each edit would wait for them. Who must
 see the current version (an editor after a save, `/validation`) asks with `stale_ok=False` and
-waits as before. The report is recomputed only once the version has been steady for `settle`
-seconds (a burst of edits costs one report, not one per edit).
+waits as before. A value is recomputed only once the version has been steady for `settle`
+seconds, or has kept changing for `max_stale` seconds (a burst of edits costs one snapshot
+every few seconds and one report, not one each per edit).
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ log = logging.getLogger(__name__)
 class Refreshed(Generic[T]):
     """The newest value of `compute(key)` per key; keys are versions of one kind of thing."""
 
-    def __init__(self, name: str, settle: float = 0.0) -> None:
+    def __init__(self, name: str, settle: float = 0.0, max_stale: float = 0.0) -> None:
         self.name = name
         self.settle = settle
-        """Seconds the wanted key must stay the newest before a background run computes it."""
+        """Seconds the wanted key must stay the newest before a background run computes it..."""
+        self.max_stale = max_stale
+        """...unless keys keep changing for this long: then the newest is computed anyway."""
         self._lock = threading.Lock()
         self._computing = threading.Lock()  # one computation at a time: others wait and share
         self._newest: tuple[object, T] | None = None
@@ -79,8 +82,10 @@ class Refreshed(Generic[T]):
     def _run(self, current: Callable[[], object], compute: Callable[[object], T]) -> None:
         try:
             key = current()
-            while self.settle > 0:  # wait for a steady version
+            waited = 0.0
+            while self.settle > 0 and waited < self.max_stale:  # wait for a steady version
                 time.sleep(self.settle)
+                waited += self.settle
                 now = current()
                 if now == key:
                     break

@@ -10,8 +10,10 @@ from wcokg.errors import WcokgError
 from wcokg.store.base import GraphStore
 from wcokg.validate import validate_store
 
-REPORT_SETTLE_SECONDS = 1.0
-"""How long the version must stay the same before pages' report is made again in the background."""
+REPORT_SETTLE_SECONDS = 5.0
+REPORT_MAX_STALE_SECONDS = 60.0
+"""Pages' report is made again in the background once the version has stayed the same this long
+(or has kept changing for a minute): ~1 s of CPU each time on the seed."""
 
 _reports: dict[str, Refreshed[ValidationReport]] = {}  # per store location: its newest report
 _reports_lock = threading.Lock()
@@ -23,7 +25,9 @@ def _of(store: GraphStore) -> Refreshed[ValidationReport]:
         if found is None:
             if len(_reports) >= 8:  # tests open many stores; a server has one
                 _reports.clear()
-            found = _reports[store.location] = Refreshed("validation", REPORT_SETTLE_SECONDS)
+            found = _reports[store.location] = Refreshed(
+                "validation", REPORT_SETTLE_SECONDS, REPORT_MAX_STALE_SECONDS
+            )
         return found
 
 

@@ -36,14 +36,19 @@ STATIC_DIR = HERE / "static"
 async def get_snapshot(store: StoreDep, settings: SettingsDep, request: Request) -> Snapshot:
     """The snapshot of the version served: on the event loop when it is built and the version
     can be read without blocking, else (remote store, or a new version to read) in a thread.
-    After an edit, the newest snapshot built is served while the current one is built in the
-    background (`api.services.refresh`), so readers never wait for edits."""
+    After this server's edits, the newest snapshot built is served while the current one is
+    built in the background (`api.services.refresh`), so readers never wait for edits."""
     today = getattr(request.app.state, "today", None)
     day = today if isinstance(today, date) else None
     known, version = local_version(store)
     found = CATALOG.cached(store, version, settings.base, day) if known else None
-    if found is None:  # the newest one built while the current one is built in the background
-        found = await run_in_threadpool(snapshot, store, settings.base, day, stale_ok=True)
+    if found is None:
+        # After this server's own edits, the newest snapshot built while the current one is
+        # built in the background (the edited activities show their edits: `with_edit`);
+        # after a build or another process's change, the current one.
+        edits = getattr(request.app.state, "edits", None)
+        stale_ok = edits is not None and edits.made_current_version()
+        found = await run_in_threadpool(snapshot, store, settings.base, day, stale_ok=stale_ok)
     warmer = getattr(request.app.state, "warmer", None)
     if warmer is not None:
         warmer.kick(found.version)  # a new version: warm the rest in the background

@@ -144,6 +144,8 @@ class EditService:
         self._pending_lock = threading.Lock()
         self._state: _State | None = None
         self._heads: tuple[str | None, str] | None = None  # (store version, base version)
+        self._recent: dict[str, tuple[dict[str, str], str]] = {}
+        """Per activity edited since the store was read: its fields and ETag after the edit."""
 
     # -- reading -------------------------------------------------------------------------
 
@@ -170,12 +172,18 @@ class EditService:
         """The activity's entity tag: changes with its every edit and with a rebuild."""
         return _etag(self.base_version(), activity_id, self.log.last_seq(activity_id))
 
-    def current(self, activity_id: str) -> tuple[dict[str, str], str]:
-        """The activity's editable fields in the draft and their ETag, read together (no edit
-        in between). Raises UnknownActivity."""
-        with self._lock:
-            values, _ = self.values(activity_id)
-            return values, self.etag(activity_id)
+    def made_current_version(self) -> bool:
+        """The store's current version is the draft this service stored last (an edit), not a
+        build or another process's change."""
+        state = self._state
+        return state is not None and state.version == self.store.version()
+
+    def edited_view(self, activity_id: str) -> tuple[dict[str, str], str] | None:
+        """The editable fields and ETag of the activity's latest accepted edit, for views made
+        from an older graph version (`api.services.refresh`); None when it was not edited since
+        this service read the store, or the store holds another version than its draft. Never
+        waits for an edit being made."""
+        return self._recent.get(activity_id) if self.made_current_version() else None
 
     def conflicts(self) -> tuple[int, ...]:
         """Seqs of the logged edits that did not apply on the current base."""
@@ -210,6 +218,7 @@ class EditService:
 
     def _load(self) -> SyncReport:
         """Read the stored graph, replay the log on its base when it is behind, keep the draft."""
+        self._recent = {}
         version = self.store.version()
         graph = Graph()
         graph.parse(data=self.store.dump("application/n-triples"), format="nt")
@@ -367,6 +376,8 @@ class EditService:
             )
         for request in batch:
             request.done = True
+            if request.outcome is not None and request.outcome.edits:
+                self._recent[request.activity_id] = (request.outcome.values, request.outcome.etag)
 
     def _store_draft(self, state: _State, undos: list[_Undo]) -> str:
         """Store the draft as a new version: the edits' changes alone (`GraphStore.patch`), or
@@ -540,6 +551,7 @@ class EditService:
                 version = self.store.replace(graph, named_graphs=named)
             self._state = _State(version, str(version or ""), graph, None, named)
             self._heads = None
+            self._recent = {}
             return closing
 
 
