@@ -33,7 +33,9 @@ from wcokg.api.routers import (
     sparql,
     validation,
 )
+from wcokg.api.services import views
 from wcokg.api.services.auth import Accounts
+from wcokg.api.services.catalog import CATALOG
 from wcokg.api.services.warmup import Warmer
 from wcokg.api.services.web import STATIC_DIR
 from wcokg.edits.service import EditService
@@ -83,6 +85,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         else None
     )
     app.state.warmer = Warmer(app.state) if settings.warm_up else None
+    CATALOG.prepare = views.prepare_snapshot
     problems.install(app)
     app.include_router(pages.router)
     app.include_router(sparql.router)

@@ -126,7 +126,10 @@ def get_activity(
     # The entity tag a PATCH must send back in If-Match (wcokg.edits.service): it matches the
     # editable fields of this answer.
     response.headers["ETag"] = etag
-    return activity.model_copy(update={"provenance": catalog.provenance(store, activity)})
+    source = snap.remember(  # the source cells: edits do not change them
+        ("provenance", activity.iri), lambda: catalog.provenance(store, activity)
+    )
+    return activity.model_copy(update={"provenance": source})
 
 
 @router.get(

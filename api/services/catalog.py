@@ -104,6 +104,9 @@ class Catalog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._snapshots: dict[tuple[int, str, str, date], Refreshed[Snapshot]] = {}
+        self.prepare: Callable[[Snapshot, GraphStore], None] | None = None
+        """What pages derive from every snapshot, made with it before it is served (the app
+        sets it: `views.prepare_snapshot`), so no reader pays for it."""
 
     def _of(self, store: GraphStore, base: str, today: date) -> Refreshed[Snapshot]:
         key = (id(store), store.location, base, today)
@@ -131,10 +134,16 @@ class Catalog:
         today = today or date.today()
         return self._of(store, base, today).get(
             store.version(),
-            lambda version: build_snapshot(store, _version(version), base, today),
+            lambda version: self._build(store, _version(version), base, today),
             stale_ok=stale_ok,
             current=store.version,
         )
+
+    def _build(self, store: GraphStore, version: str | None, base: str, today: date) -> Snapshot:
+        snap = build_snapshot(store, version, base, today)
+        if self.prepare is not None:
+            self.prepare(snap, store)
+        return snap
 
 
 def _version(key: object) -> str | None:

@@ -159,6 +159,12 @@ def _activity(snap: Snapshot, store: GraphStore, item: Activity) -> dict[str, An
     }
 
 
+def prepare_snapshot(snap: Snapshot, store: GraphStore) -> None:
+    """Made with every snapshot before it is served (`Catalog.prepare`): the activity pages'
+    schema.org JSON-LD, one view of all activities (~0.15 s on the seed)."""
+    snap.remember("schema-org", lambda: schema_org_all(store))
+
+
 def schema_org_of(snap: Snapshot, store: GraphStore, iri: str) -> Markup | None:
     """The activity's schema.org JSON-LD (issue 7's export) for a script tag, from one view of
     all activities per graph version (`activity_jsonld` reads the whole programme for each

@@ -1,8 +1,8 @@
 """Work kept out of the request path: what the first requests after start-up or after a new
 graph version would otherwise pay for, computed in a background thread.
 
-Warmed, in this order: the snapshot every page reads, the SHACL report, the schema.org JSON-LD
-the activity pages embed, and the answers of the named queries that take no parameter (JSON, in
+Warmed, in this order: the snapshot every page reads (with the schema.org JSON-LD the activity
+pages embed: `Catalog.prepare`), the SHACL report, and the answers of the named queries that take no parameter (JSON, in
 the named-query cache). Queries go through the store as any request's do (worker pool, time
 limit). A failure is logged and never reaches start-up or a request (`WCOKG_WARM_UP=0` turns
 the warm-up off).
@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from wcokg.api.cache import ResultCache
-from wcokg.api.services import catalog, validation, views
+from wcokg.api.services import catalog, validation
 from wcokg.errors import WcokgError
 from wcokg.registry import registry
 from wcokg.store.base import GraphStore
@@ -80,9 +80,8 @@ class Warmer:
     def warm(self, store: GraphStore) -> None:
         today = getattr(self.state, "today", None)
         base = self.state.settings.base
-        snap = catalog.snapshot(store, base, today if isinstance(today, date) else None)
+        catalog.snapshot(store, base, today if isinstance(today, date) else None)
         validation.report(store, stale_ok=True)  # made once edits pause (services.refresh)
-        snap.remember("schema-org", lambda: views.schema_org_all(store))
         warm_named_queries(store, self.state.cache)
 
     @property

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import uuid
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -145,6 +146,7 @@ class EditService:
         self._state: _State | None = None
         self._heads: tuple[str | None, str] | None = None  # (store version, base version)
         self._recent: dict[str, tuple[dict[str, str], str]] = {}
+        self._made: deque[str | None] = deque(maxlen=8)  # the versions this service stored last
         """Per activity edited since the store was read: its fields and ETag after the edit."""
 
     # -- reading -------------------------------------------------------------------------
@@ -173,10 +175,9 @@ class EditService:
         return _etag(self.base_version(), activity_id, self.log.last_seq(activity_id))
 
     def made_current_version(self) -> bool:
-        """The store's current version is the draft this service stored last (an edit), not a
-        build or another process's change."""
-        state = self._state
-        return state is not None and state.version == self.store.version()
+        """The store's current version is a draft this service stored (an edit), not a build
+        or another process's change."""
+        return self.store.version() in self._made
 
     def edited_view(self, activity_id: str) -> tuple[dict[str, str], str] | None:
         """The editable fields and ETag of the activity's latest accepted edit, for views made
@@ -384,14 +385,18 @@ class EditService:
         the whole dataset when an edit opened a programme's draft revision (that adds a named
         graph and its description, outside the edits' deltas)."""
         if any(undo.opened for undo in undos):
-            return self.store.replace(state.graph, named_graphs=state.named)
+            version = self.store.replace(state.graph, named_graphs=state.named)
+            self._made.append(version)
+            return version
         changes = [_net_change(None, [undo.delta for undo in undos])]
         parts: dict[str, list[Delta]] = {}
         for undo in undos:
             if undo.part is not None:
                 parts.setdefault(undo.part_name, []).append(undo.part[1])
         changes += [_net_change(name, deltas) for name, deltas in parts.items()]
-        return self.store.patch(changes, state.graph, named_graphs=state.named)
+        version = self.store.patch(changes, state.graph, named_graphs=state.named)
+        self._made.append(version)
+        return version
 
     def _make(
         self, writer: LogWriter, state: _State, request: _Request
