@@ -15,6 +15,7 @@ Both carry the usual headers and close the connection.
 from __future__ import annotations
 
 import json
+import sys
 from http import HTTPStatus
 from typing import Any
 
@@ -102,6 +103,14 @@ def config(app: Any, host: str, port: int, **options: Any) -> uvicorn.Config:
     )
 
 
+SWITCH_INTERVAL = 0.0005
+"""Seconds a thread may hold the GIL while another wants it (Python's default: 0.005). The
+event loop gives up the GIL at every socket call and waits up to this long to get it back
+while an edit validates or a snapshot is built in a thread; at the default, a page needing a
+dozen such calls took 50 ms more under edits (benchmarks/edit_load.py)."""
+
+
 def serve(app: Any, host: str, port: int) -> None:
     """Serve `app` until interrupted."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
     uvicorn.Server(config(app, host, port)).run()

@@ -27,9 +27,16 @@ def private_db(
     except (OSError, sqlite3.Error) as failure:
         raise error(getattr(failure, "strerror", None) or type(failure).__name__) from None
     try:
-        db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
-        db.executescript(schema)
+        key = (path.resolve(), schema)
+        if new or key not in _READY:  # once per process: both need the write lock, which an edit
+            db.execute("PRAGMA journal_mode=WAL")  # being stored holds (readers then waited)
+            db.executescript(schema)
+            _READY.add(key)
         yield db
     finally:
         db.close()
+
+
+_READY: set[tuple[Path, str]] = set()
+"""Files whose WAL mode and schema this process has set (both persist in the file)."""

@@ -147,6 +147,7 @@ class EditService:
         self._heads: tuple[str | None, str] | None = None  # (store version, base version)
         self._recent: dict[str, tuple[dict[str, str], str]] = {}
         self._made: deque[str | None] = deque(maxlen=8)  # the versions this service stored last
+        self._storing = False  # a draft is being stored: the next version is this service's
         """Per activity edited since the store was read: its fields and ETag after the edit."""
 
     # -- reading -------------------------------------------------------------------------
@@ -177,7 +178,7 @@ class EditService:
     def made_current_version(self) -> bool:
         """The store's current version is a draft this service stored (an edit), not a build
         or another process's change."""
-        return self.store.version() in self._made
+        return self._storing or self.store.version() in self._made
 
     def edited_view(self, activity_id: str) -> tuple[dict[str, str], str] | None:
         """The editable fields and ETag of the activity's latest accepted edit, for views made
@@ -384,18 +385,21 @@ class EditService:
         """Store the draft as a new version: the edits' changes alone (`GraphStore.patch`), or
         the whole dataset when an edit opened a programme's draft revision (that adds a named
         graph and its description, outside the edits' deltas)."""
-        if any(undo.opened for undo in undos):
-            version = self.store.replace(state.graph, named_graphs=state.named)
+        self._storing = True
+        try:
+            if any(undo.opened for undo in undos):
+                version = self.store.replace(state.graph, named_graphs=state.named)
+            else:
+                changes = [_net_change(None, [undo.delta for undo in undos])]
+                parts: dict[str, list[Delta]] = {}
+                for undo in undos:
+                    if undo.part is not None:
+                        parts.setdefault(undo.part_name, []).append(undo.part[1])
+                changes += [_net_change(name, deltas) for name, deltas in parts.items()]
+                version = self.store.patch(changes, state.graph, named_graphs=state.named)
             self._made.append(version)
-            return version
-        changes = [_net_change(None, [undo.delta for undo in undos])]
-        parts: dict[str, list[Delta]] = {}
-        for undo in undos:
-            if undo.part is not None:
-                parts.setdefault(undo.part_name, []).append(undo.part[1])
-        changes += [_net_change(name, deltas) for name, deltas in parts.items()]
-        version = self.store.patch(changes, state.graph, named_graphs=state.named)
-        self._made.append(version)
+        finally:
+            self._storing = False
         return version
 
     def _make(
