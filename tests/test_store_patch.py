@@ -7,16 +7,23 @@ import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from editing import edit_settings
 from rdflib import BNode, Graph, Literal, URIRef
 
 from wcokg.accounts import User
 from wcokg.build import BuildReport
+from wcokg.edits.check import neighbourhood
+from wcokg.edits.errors import EditInvalid
+from wcokg.edits.fields import find_activity
 from wcokg.edits.service import EditService
+from wcokg.namespaces import WCOKG
 from wcokg.store import EmbeddedStore
 from wcokg.store.base import GraphChange
 from wcokg.store.convert import to_rdflib
 from wcokg.store.embedded import quads
+from wcokg.store.guarded import GuardedStore, QueryLimits
+from wcokg.validate import validate_graph
 
 EX = "https://example.org/"
 ADMIN = User("boss", "admin", (), "g", "")
@@ -145,3 +152,34 @@ def test_edits_store_exactly_the_draft(tmp_path: Path, seed_report: BuildReport)
     for name, part in state.named.items():
         expected.extend(quads(part, ox.NamedNode(name)))
     assert dataset(store) == dataset(expected)
+
+
+def test_an_edit_is_validated_in_a_query_worker(tmp_path: Path, seed_report: BuildReport) -> None:
+    """The serving process's edits validate their neighbourhood in a worker (it keeps the
+    interpreter for requests): the same violations as in-process, blank nodes kept, and an
+    invalid edit still refused with them."""
+    settings = edit_settings(tmp_path)
+    inner = EmbeddedStore(settings.store)
+    inner.replace(seed_report.graph, named_graphs=seed_report.named_graphs)
+    store = GuardedStore(inner, QueryLimits(workers=1))
+    try:
+        graph = Graph()
+        graph += seed_report.graph
+        found = find_activity(graph, "I-23")
+        assert found is not None
+        graph.set((found.node, WCOKG.priority, Literal("Z")))  # not a priority: a violation
+        graph.add((found.node, iri("note"), BNode("kept-label")))
+        sub = neighbourhood(graph, found.node)
+        here = validate_graph(sub).violations
+        there = store.violations(sub)
+        assert here, "the hand-made violation is found"
+        assert {(f.rule, f.focus, f.value) for f in there} == {
+            (f.rule, f.focus, f.value) for f in here
+        }
+        assert store.pool is not None and store.pool.alive == 1  # it ran in the worker
+        service = EditService(store, settings)
+        with pytest.raises(EditInvalid) as refused:
+            service.submit(ADMIN, "I-23", {"timeline": "no date here"}, service.etag("I-23"))
+        assert refused.value.findings and refused.value.findings[0].activity_id == "I-23"
+    finally:
+        store.close()

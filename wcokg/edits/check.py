@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
@@ -58,9 +59,16 @@ _memo: OrderedDict[tuple[frozenset[tuple[Node, Node, Node]], str], list[Finding]
 _memo_lock = threading.Lock()
 
 
-def activity_violations(graph: Graph, node: URIRef, activity_id: str) -> list[Finding]:
+Validate = Callable[[Graph], list[Finding]]
+"""Validates a small graph: its violations (e.g. `GraphStore.violations`, in a query worker)."""
+
+
+def activity_violations(
+    graph: Graph, node: URIRef, activity_id: str, validate: Validate | None = None
+) -> list[Finding]:
     """The violations of the activity's neighbourhood about the activity (or its parts); the
-    same neighbourhood (the same triples) is validated once per process (the shapes are fixed)."""
+    same neighbourhood (the same triples) is validated once per process (the shapes are fixed).
+    `validate` does the validation (in this thread when not given)."""
     sub = neighbourhood(graph, node)
     key = (frozenset(sub), activity_id)
     with _memo_lock:
@@ -68,8 +76,8 @@ def activity_violations(graph: Graph, node: URIRef, activity_id: str) -> list[Fi
         if found is not None:
             _memo.move_to_end(key)
             return found
-    report = validate_graph(sub)
-    found = [f for f in report.violations if f.activity_id == activity_id]
+    violations = validate(sub) if validate is not None else validate_graph(sub).violations
+    found = [f for f in violations if f.activity_id == activity_id]
     with _memo_lock:
         _memo[key] = found
         while len(_memo) > MEMO_SIZE:

@@ -434,7 +434,7 @@ class EditService:
             request.outcome = EditOutcome([], etag, old, state.version)
             return None
         # what the activity breaks already is not this edit's doing
-        before = activity_violations(graph, found.node, request.activity_id)
+        before = activity_violations(graph, found.node, request.activity_id, self.store.violations)
         if state.mark is None:  # the first edit on a graph as built keeps it as the base
             save_base(self.folder, graph, state.base_version)
         at = datetime.now(UTC).isoformat(timespec="microseconds")
@@ -481,7 +481,8 @@ class EditService:
             mark_draft(graph, state.base_version, rows[-1].seq, conflicts)
             undo.delta.finish(graph)
             broken = new_violations(
-                before, activity_violations(graph, found.node, request.activity_id)
+                before,
+                activity_violations(graph, found.node, request.activity_id, self.store.violations),
             )
             if broken:
                 raise EditInvalid(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph
@@ -81,6 +82,15 @@ class GraphStore(ABC):
         `replace`): a backend that cannot apply changes stores them whole, which is what this
         default does. The embedded store applies the changes alone (an edit's few triples)."""
         return self.replace(graph, named_graphs=named_graphs)
+
+    def violations(self, graph: Graph) -> list[Any]:
+        """The SHACL violations (`wcokg.validate.Finding`) of a small graph, such as an edit's
+        neighbourhood, against the project's shapes. Here in this process; a store with query
+        workers validates in one of them (`GuardedStore`), so the serving process keeps its
+        interpreter for requests."""
+        from wcokg.validate import validate_graph
+
+        return validate_graph(graph).violations
 
     @abstractmethod
     def execute(

@@ -48,6 +48,7 @@ from rdflib.term import Identifier
 
 from wcokg.errors import QueryError, StoreError, WcokgError
 from wcokg.store.base import GraphChange, GraphStore, QueryResult, SelectResult
+from wcokg.store.convert import to_rdflib
 from wcokg.store.embedded import EmbeddedStore
 from wcokg.store.formats import (
     BOOLEAN_FORMATS,
@@ -330,6 +331,14 @@ def run_task(store: GraphStore, task: tuple[Any, ...], limits: QueryLimits) -> o
     if kind == "query":
         _, sparql, bindings, default_graphs = task
         return _converted(store.query(sparql, bindings, default_graphs), limits)
+    if kind == "validate":
+        _, ntriples = task
+        graph = Graph()  # through pyoxigraph's parser: blank nodes keep their labels
+        for triple in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
+            graph.add(
+                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+            )
+        return store.violations(graph)
     if kind == "ping":
         return "pong"
     raise ValueError(f"unknown task {kind!r}")
@@ -622,6 +631,14 @@ class GuardedStore(GraphStore):
         if self.pool is not None and not isinstance(self.inner, EmbeddedStore):
             self.pool.restart()
         return version
+
+    def violations(self, graph: Graph) -> list[Any]:
+        """Validated in a worker (the graph travels as N-Triples), under the time limit."""
+        if self.pool is None:
+            return self.inner.violations(graph)
+        found = self._run(("validate", graph.serialize(format="nt")))
+        assert isinstance(found, list)  # noqa: S101 (a list of findings)
+        return found
 
     def update(self, sparql: str) -> None:
         check_federation(sparql, self.limits.federation_allow, update=True)
