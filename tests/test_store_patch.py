@@ -176,7 +176,7 @@ def test_an_edit_is_validated_in_a_query_worker(tmp_path: Path, seed_report: Bui
         assert {(f.rule, f.focus, f.value) for f in there} == {
             (f.rule, f.focus, f.value) for f in here
         }
-        assert store.pool is not None and store.pool.alive == 1  # it ran in the worker
+        assert store.checks is not None and store.checks.alive == 1  # it ran in the worker
         service = EditService(store, settings)
         with pytest.raises(EditInvalid) as refused:
             service.submit(ADMIN, "I-23", {"timeline": "no date here"}, service.etag("I-23"))

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import csv
+import dataclasses
 import functools
 import io
 import logging
@@ -59,6 +60,7 @@ from wcokg.store.formats import (
     ResultKind,
     SerializedResult,
 )
+from wcokg.store.memory import MemoryStore
 from wcokg.store.remote import RemoteStore
 
 log = logging.getLogger(__name__)
@@ -602,6 +604,13 @@ class GuardedStore(GraphStore):
         self.limits = limits
         factory = store_factory(inner) if limits.workers > 0 else None
         self.pool = QueryPool(factory, limits) if factory is not None else None
+        self.checks = (
+            QueryPool(MemoryStore, dataclasses.replace(limits, workers=1, queue=limits.queue))
+            if self.pool is not None
+            else None
+        )
+        """One worker of its own for edits' validations (`violations`): the store is not needed
+        there, and an edit does not wait behind readers' queries."""
 
     # Delegated: these are bounded by the graph, not by the request.
     @property
@@ -633,10 +642,11 @@ class GuardedStore(GraphStore):
         return version
 
     def violations(self, graph: Graph) -> list[Any]:
-        """Validated in a worker (the graph travels as N-Triples), under the time limit."""
-        if self.pool is None:
+        """Validated in the validation worker (the graph travels as N-Triples), under the time
+        limit; a failure there is reported as the store's error, and the edit is refused."""
+        if self.checks is None:
             return self.inner.violations(graph)
-        found = self._run(("validate", graph.serialize(format="nt")))
+        found = self.checks.run(("validate", graph.serialize(format="nt")))
         assert isinstance(found, list)  # noqa: S101 (a list of findings)
         return found
 
@@ -715,6 +725,8 @@ class GuardedStore(GraphStore):
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
+        if self.checks is not None:
+            self.checks.close()
 
 
 if __name__ == "__main__":
