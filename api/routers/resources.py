@@ -7,6 +7,7 @@ JSON-LD, N-Triples and RDF/XML by Accept (q-values) or `?format=ttl|jsonld|nt|rd
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date
 from typing import Any
 
@@ -63,7 +64,9 @@ async def dereference(
         # An activity page: its HTML is made once per graph version (and path, and edit newer
         # than the snapshot), in a thread.
         edited = _edited(request, store, snap, iri)
-        key = (_page_key(iri, request), edited[1] if edited else None)
+        key: Hashable = _page_key(iri, request)  # the fast path (`peek`) looks it up
+        if edited is not None:
+            key = (key, edited[1])
         body = snap.derived.get(key)
         if body is None:
             body = await run_in_threadpool(

@@ -624,8 +624,8 @@ class GuardedStore(GraphStore):
         named_graphs: Mapping[str, Graph] | None = None,
     ) -> str:
         version = self.inner.replace(graph, copy, named_graphs)
-        if self.pool is not None:
-            self.pool.restart()
+        if self.pool is not None and not isinstance(self.inner, EmbeddedStore):
+            self.pool.restart()  # embedded workers read a new version by themselves
         return version
 
     def patch(
