@@ -51,11 +51,15 @@ _TOKEN = re.compile(
       (?P<ws>[ \t\r\n]+)
     | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)(?P<iri_mod>[+*](?=[ \t\r\n]))?
     | (?P<string>"[^"\\\r\n]*")(?![@^"])
-    | (?P<var>[?$][A-Za-z0-9_]+)""" + _END + r"""
+    | (?P<var>[?$][A-Za-z0-9_]+)"""
+    + _END
+    + r"""
     | (?P<keyword>(?i:prefix|select|distinct|reduced|where|ask|limit|offset))(?![A-Za-z0-9_:-])
     | (?P<a>a)(?=[ \t\r\n])
     | (?P<pname>(?:[A-Za-z][A-Za-z0-9_-]*)?:(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*))?)
-          (?:(?P<pname_mod>[+*])(?=[ \t\r\n])|""" + _END + r""")
+          (?:(?P<pname_mod>[+*])(?=[ \t\r\n])|"""
+    + _END
+    + r""")
     | (?P<integer>[0-9]+)(?![A-Za-z0-9_.:])
     | (?P<punct>[{}.*])
     """,

@@ -710,7 +710,9 @@ class GuardedStore(GraphStore):
             self.pool.close()
 
 
-def _media(choose: MediaChooser) -> tuple[dict[ResultKind, str | None], dict[ResultKind, Exception]]:
+def _media(
+    choose: MediaChooser,
+) -> tuple[dict[ResultKind, str | None], dict[ResultKind, Exception]]:
     """The media type `choose` picks for each result kind, and what it raised for the others."""
     media: dict[ResultKind, str | None] = {}
     refusals: dict[ResultKind, Exception] = {}
