@@ -260,3 +260,14 @@ def test_a_runaway_query_still_gets_its_time_limit(seed_store: EmbeddedStore) ->
         answer = client.get("/sparql", params={"query": runaway})
     assert answer.status_code == 503
     assert "time limit of 1 s" in answer.json()["detail"]
+
+
+def test_an_update_in_place_is_counted_again(small_store: EmbeddedStore) -> None:
+    """An update keeps the version's name: the lane must not trust its old counts."""
+    guarded = GuardedStore(small_store, QueryLimits(workers=0, bounded_path_edges=3))
+    text = f"SELECT ?b WHERE {{ <http://example.org/n0> <{ORG}reportsTo>+ ?b }}"
+    assert guarded.lane is not None and guarded.lane.admits(text)
+    guarded.update(
+        f"INSERT DATA {{ <http://example.org/n3> <{ORG}reportsTo> <http://example.org/n4> }}"
+    )
+    assert not guarded.lane.admits(text)

@@ -25,7 +25,9 @@ the same row and byte caps, as in a worker, so the answer and its errors are the
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -37,6 +39,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from wcokg.store.base import GraphStore
+from wcokg.store.embedded import EmbeddedStore
 
 log = logging.getLogger(__name__)
 
@@ -156,12 +159,22 @@ class _Parser:
         return None
 
 
+MAX_TEXT = 4096
+"""Longer texts are not read at all (a bounded shape needs a few prefixes at most)."""
+
+
 def classify(text: str) -> Shape | None:
     """The shape of `text` if it is one the lane may run, else None (then: a worker).
 
     Only decides the lane; the text is still parsed and evaluated by the store. Conservative:
-    a text this small grammar does not read exactly as SPARQL does is not recognised.
+    a text this small grammar does not read exactly as SPARQL does is not recognised. A pure
+    function of the text: the last texts' shapes are kept.
     """
+    return _classify(text) if len(text) <= MAX_TEXT else None
+
+
+@functools.lru_cache(maxsize=512)
+def _classify(text: str) -> Shape | None:
     tokens = _tokens(text)
     if tokens is None:
         return None
@@ -243,6 +256,7 @@ class BoundedLane:
         self, store: GraphStore, scan_rows: int, path_edges: int, max_counts: int = 4096
     ) -> None:
         self.store = store
+        self._link = os.fspath(store.current_link) if isinstance(store, EmbeddedStore) else None
         self.scan_rows = scan_rows
         self.path_edges = path_edges
         self.max_counts = max_counts
@@ -269,9 +283,24 @@ class BoundedLane:
             log.debug("bounded lane: count failed", exc_info=True)
             return False
 
+    def forget(self) -> None:
+        """Drop the counts: the graph changed in place (an update keeps the version's name)."""
+        with self._lock:
+            self._counts.clear()
+
+    def _current(self) -> str | None:
+        """The served version's name: the embedded store's `current` link, read directly
+        (one system call, where `version()` takes several)."""
+        if self._link is None:
+            return self.store.version()
+        try:
+            return os.readlink(self._link)
+        except OSError:
+            return None
+
     def _count(self, role: str, term: Term, limit: int) -> int:
         """The quads with `term` in `role`, counted up to `limit + 1`; kept for the version."""
-        version = self.store.version()
+        version = self._current()
         key = (role, term)
         with self._lock:
             if version != self._version:

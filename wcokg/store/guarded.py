@@ -623,6 +623,8 @@ class GuardedStore(GraphStore):
         version = self.inner.replace(graph, copy, named_graphs)
         if self.pool is not None:
             self.pool.restart()
+        if self.lane is not None:
+            self.lane.forget()
         return version
 
     def update(self, sparql: str) -> None:
@@ -630,6 +632,8 @@ class GuardedStore(GraphStore):
         self.inner.update(sparql)
         if self.pool is not None:
             self.pool.restart()
+        if self.lane is not None:
+            self.lane.forget()  # the version keeps its name: its counts are out of date
 
     def version(self) -> str | None:
         return self.inner.version()
