@@ -35,8 +35,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
-from rdflib.term import Identifier
 
 from wcokg.store.base import GraphStore
 from wcokg.store.embedded import EmbeddedStore
@@ -78,8 +76,11 @@ class Term:
     kind: str  # "var", "iri" or "string"
     value: str
 
-    def rdflib(self) -> Identifier:
-        return URIRef(self.value) if self.kind == "iri" else Literal(self.value)
+    def sparql(self) -> str:
+        """The term as one SPARQL token (an IRI or a plain string; never a variable here)."""
+        if self.kind == "var" or any(c in self.value for c in '<>"\\\r\n'):
+            raise ValueError(f"not a constant token: {self.kind} {self.value!r}")
+        return f"<{self.value}>" if self.kind == "iri" else f'"{self.value}"'
 
 
 @dataclass(frozen=True)
@@ -240,12 +241,17 @@ def _classify(text: str) -> Shape | None:
 
 
 _END_COUNT = {
-    "subject": "SELECT (COUNT(*) AS ?n) WHERE { { SELECT * WHERE { ?end ?p ?o } LIMIT ?max } }",
-    "object": "SELECT (COUNT(*) AS ?n) WHERE { { SELECT * WHERE { ?s ?p ?end } LIMIT ?max } }",
-    "predicate": "SELECT (COUNT(*) AS ?n) WHERE { { SELECT * WHERE { ?s ?end ?o } LIMIT ?max } }",
+    "subject": "SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT * WHERE {{ {end} ?p ?o }} LIMIT {max} }} }}",
+    "object": "SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT * WHERE {{ ?s ?p {end} }} LIMIT {max} }} }}",
+    "predicate": "SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT * WHERE {{ ?s {end} ?o }} LIMIT {max} }} }}",
 }
-"""Quads of one term in the default graph, counted up to a limit (`?max` is replaced by the
-limit plus one, an integer of ours; the term is bound with VALUES)."""
+"""Quads of one term in the default graph, counted up to a limit (`max`: the limit plus one).
+
+The term is written into the text as the query itself wrote it (`Term.sparql`), not bound
+with VALUES: binding made the count cost ~140 µs instead of ~45 µs (measured), paid on every
+first sight of a term. It is safe: the term is one token matched by the strict IRIREF or
+string pattern above (no `>`, quote, backslash or line break inside), so it stays one term,
+the same one the query names; it comes from the query the client sent anyway."""
 
 
 class BoundedLane:
@@ -310,8 +316,8 @@ class BoundedLane:
             if found is not None:
                 self._counts.move_to_end(key)
                 return found
-        text = _END_COUNT[role].replace("?max", str(int(limit) + 1))
-        result = self.store.execute(text, {"end": term.rdflib()})
+        text = _END_COUNT[role].format(end=term.sparql(), max=int(limit) + 1)
+        result = self.store.execute(text)
         assert isinstance(result, ox.QuerySolutions)  # noqa: S101 (a SELECT)
         count = int(next(iter(result))["n"].value)  # type: ignore[union-attr]
         with self._lock:
