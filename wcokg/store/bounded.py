@@ -31,7 +31,6 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -102,45 +101,49 @@ class Shape:
         return None
 
 
-def _tokens(text: str) -> Iterator[tuple[str, str, str | None]] | None:
+Token = tuple[str, str, str | None]
+"""(kind, text, path modifier after a name or None)."""
+
+
+def _tokens(text: str) -> list[Token] | None:
     position, found = 0, []
     while position < len(text):
         match = _TOKEN.match(text, position)
-        if match is None:
+        if match is None or match.lastgroup is None:
             return None
         position = match.end()
-        kind = match.lastgroup
+        kind: str = match.lastgroup
         if kind == "ws":
             continue
         if kind in ("iri_mod", "pname_mod"):  # a named group after the name: take the name
             kind = "iri" if kind == "iri_mod" else "pname"
-        value = match.group(kind)
-        modifier = match.group("iri_mod") or match.group("pname_mod")
+        value: str = match.group(kind)
+        modifier: str | None = match.group("iri_mod") or match.group("pname_mod")
         if kind == "keyword":
             value = value.upper()
         found.append((kind, value, modifier))
-    return iter(found)
+    return found
 
 
 class _Parser:
     """A recursive reading of the token list along the grammar above; `None` for anything else."""
 
-    def __init__(self, tokens: list[tuple[str, str, str | None]]) -> None:
+    def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.at = 0
         self.prefixes: dict[str, str] = {}
 
-    def peek(self) -> tuple[str, str, str | None] | None:
+    def peek(self) -> Token | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
 
-    def take(self, kind: str, value: str | None = None) -> tuple[str, str, str | None] | None:
+    def take(self, kind: str, value: str | None = None) -> Token | None:
         token = self.peek()
         if token is None or token[0] != kind or (value is not None and token[1] != value):
             return None
         self.at += 1
         return token
 
-    def term(self, token: tuple[str, str, str | None] | None) -> Term | None:
+    def term(self, token: Token | None) -> Term | None:
         if token is None:
             return None
         kind, value, _ = token
@@ -179,7 +182,7 @@ def _classify(text: str) -> Shape | None:
     tokens = _tokens(text)
     if tokens is None:
         return None
-    parser = _Parser(list(tokens))
+    parser = _Parser(tokens)
     while parser.take("keyword", "PREFIX"):
         name, namespace = parser.take("pname"), parser.take("iri")
         if name is None or namespace is None or name[2] or namespace[2]:
@@ -319,7 +322,7 @@ class BoundedLane:
         text = _END_COUNT[role].format(end=term.sparql(), max=int(limit) + 1)
         result = self.store.execute(text)
         assert isinstance(result, ox.QuerySolutions)  # noqa: S101 (a SELECT)
-        count = int(next(iter(result))["n"].value)  # type: ignore[union-attr]
+        count = int(next(iter(result))["n"].value)
         with self._lock:
             if version == self._version:
                 self._counts[key] = count

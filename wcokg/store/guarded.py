@@ -700,7 +700,7 @@ class GuardedStore(GraphStore):
         if self.lane is None or not self.lane.admits(sparql):
             return None
         media, refusals = _media(choose)
-        task = ("serialized", sparql, media, [], [], base_iri)
+        task: tuple[Any, ...] = ("serialized", sparql, media, [], [], base_iri)
         try:
             value = run_task(self.inner, task, self.limits)
         except WcokgError:
