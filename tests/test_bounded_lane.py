@@ -271,3 +271,16 @@ def test_an_update_in_place_is_counted_again(small_store: EmbeddedStore) -> None
         f"INSERT DATA {{ <http://example.org/n3> <{ORG}reportsTo> <http://example.org/n4> }}"
     )
     assert not guarded.lane.admits(text)
+
+
+def test_the_lane_settings_are_documented_with_their_defaults() -> None:
+    settings = Settings()
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    security = (root / "SECURITY.md").read_text(encoding="utf-8")
+    for name, default in (
+        ("WCOKG_BOUNDED_SCAN_ROWS", settings.bounded_scan_rows),
+        ("WCOKG_BOUNDED_PATH_EDGES", settings.bounded_path_edges),
+    ):
+        assert f"| `{name}` | `{default}` |" in readme
+        assert name in security
