@@ -7,6 +7,7 @@ graph) is only known when the query has been parsed.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -117,14 +118,21 @@ def negotiate(
     return chosen
 
 
+@functools.lru_cache(maxsize=256)
+def _sparql_offer(accept: str | None, kind: ResultKind, override: tuple[str, ...]) -> str | None:
+    """`negotiate` for one result kind, kept for the Accept headers and `?format=` values
+    seen lately: a pure function of its arguments, asked three times per `/sparql` request."""
+    return negotiate(accept, FORMATS_BY_KIND[kind], override, MEDIA_ALIASES)
+
+
 def sparql_chooser(request: Request) -> MediaChooser:
     """Picks the SPARQL result media type for each result kind; 406 when none is acceptable."""
     accept = request.headers.get("accept")
-    override = request.query_params.getlist("format")
+    override = tuple(request.query_params.getlist("format"))
 
     def choose(kind: ResultKind) -> str:
         offers = FORMATS_BY_KIND[kind]
-        chosen = negotiate(accept, offers, override, MEDIA_ALIASES)
+        chosen = _sparql_offer(accept, kind, override)
         if chosen is None:
             raise Problem(
                 406,

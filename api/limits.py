@@ -1,7 +1,9 @@
 """The HTTP API's limits and hardening, installed once by `create_app` (SECURITY.md).
 
 - Every query runs in `GuardedStore`'s worker pool: time limit (the worker is killed), row and
-  byte caps, concurrency cap, federation allow-list.
+  byte caps, concurrency cap, federation allow-list; except the `/sparql` queries of the
+  bounded-cost lane (`wcokg.store.bounded`), provably small index scans, answered in-process
+  under the same caps.
 - Request bodies are capped (413), before and while they are read.
 - Errors never carry a traceback, a file path or a library version: a catch-all handler
   answers 500 with a plain problem, and store errors name no folder or internal URL.

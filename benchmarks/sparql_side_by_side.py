@@ -1,5 +1,6 @@
-"""Side-by-side SPARQL endpoints under wrk: wcokg cached, wcokg uncached, `oxigraph serve`,
-rdflib-endpoint, on the same data, the same queries, interleaved in one run.
+"""Side-by-side SPARQL endpoints under wrk: wcokg cached, wcokg uncached (with and without the
+bounded-cost lane, on disk and in memory), `oxigraph serve`, rdflib-endpoint, on the same data,
+the same queries, interleaved in one run.
 
     .venv/bin/python benchmarks/sparql_side_by_side.py [--duration 5] [--rounds 3]
         [--connections 16] [--threads 2] [--write]
@@ -79,6 +80,20 @@ def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -
             time.sleep(0.2)
     raise SystemExit(f"{url}: no answer within {seconds:.0f} s")
 
+
+WCOKG_PLANS: dict[str, dict[str, str]] = {
+    "wcokg cached": {"WCOKG_SPARQL_CACHE": "1"},
+    "wcokg uncached": {"WCOKG_SPARQL_CACHE": "0"},
+    # The same without the bounded-cost lane: every query crosses to a worker.
+    "wcokg uncached, workers only": {
+        "WCOKG_SPARQL_CACHE": "0",
+        "WCOKG_BOUNDED_SCAN_ROWS": "0",
+        "WCOKG_BOUNDED_PATH_EDGES": "0",
+    },
+    # The store copied into memory at start-up (README: WCOKG_STORE_IN_MEMORY).
+    "wcokg uncached, in memory": {"WCOKG_SPARQL_CACHE": "0", "WCOKG_STORE_IN_MEMORY": "1"},
+}
+"""The wcokg servers measured, by the settings that differ (all: `wcokg serve` on the build)."""
 
 ANSWER_SECONDS = 30
 """A server that cannot answer a query once within this is not measured on it."""
@@ -306,21 +321,18 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        plans = [
-            ("wcokg cached", "1"),
-            ("wcokg uncached", "0"),
-        ]
+        plans = [(name, {**env, **extra}) for name, extra in WCOKG_PLANS.items()]
         servers: list[Server] = []
         try:
-            for name, cache in plans:
+            for name, plan_env in plans:
                 port = free_port()
                 servers.append(
                     start(
                         name,
                         [str(BIN / "wcokg"), "serve", "--port", str(port)],
                         port,
-                        {**env, "WCOKG_SPARQL_CACHE": cache},
-                        work / f"{name.replace(' ', '-')}.log",
+                        plan_env,
+                        work / f"{re.sub(r'[^a-z]+', '-', name)}.log",
                     )
                 )
             port = free_port()
@@ -359,7 +371,8 @@ def main() -> None:
                     "/",  # rdflib-endpoint answers SPARQL at its root
                 )
             )
-            queries = pick_queries(servers[2].url)
+            oxigraph = next(s for s in servers if s.name == "oxigraph serve")
+            queries = pick_queries(oxigraph.url)
             skipped: set[tuple[str, str]] = set()
             for query_name, text in queries.items():
                 counts: dict[str, int] = {}

@@ -81,6 +81,15 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1024 * 1024
     """Most bytes a request body may have (413 beyond)."""
 
+    bounded_scan_rows: int = 1000
+    """A one-pattern query (constant subject or object, `wcokg.store.bounded`) is answered in
+    the serving process, without a worker, when its constant has at most this many triples in
+    the default graph; 0 sends every such query to a worker."""
+
+    bounded_path_edges: int = 1000
+    """A one-predicate `+`/`*` path from a constant is answered in the serving process when the
+    predicate has at most this many triples in the default graph; 0 sends them to a worker."""
+
     # -- answers kept per graph version (README, Settings) --------------------------------------
 
     sparql_cache: bool = True

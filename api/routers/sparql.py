@@ -160,19 +160,38 @@ async def _query(
     request: Request, store: GraphStore, answers: ResultCache | None, text: str, params: Params
 ) -> Response:
     choose = sparql_chooser(request)
+    dataset = _dataset(request, params)
     if answers is None:
-        media_type, body = await while_connected(
-            request, _evaluate, store, text, choose, _dataset(request, params)
-        )
-        return Response(body, media_type=media_type, headers=VARY)
-    key = _key(request, choose, text, params)
+        found = _bounded(store, text, choose, dataset)
+        if found is None:
+            found = await while_connected(request, _evaluate, store, text, choose, dataset)
+        return Response(found[1], media_type=found[0], headers=VARY)
+    key = (text, _negotiated(choose), *dataset)
     known, version = local_version(store)
     found = answers.get(version, key) if known else None  # a hit without a thread
+    if found is None and known:
+        generation = answers.generation  # read after `get`, which empties it on a new version
+        found = _bounded(store, text, choose, dataset)
+        if found is not None:
+            answers.put(version, key, found, generation)
     if found is None:
         found = await while_connected(
             request, _answer, store, answers, key, (version,) if known else None, text, choose
         )
     return Response(found[1], media_type=found[0], headers=VARY)
+
+
+def _bounded(
+    store: GraphStore, text: str, choose: MediaChooser, dataset: Dataset
+) -> tuple[str, bytes] | None:
+    """The answer of the bounded-cost lane, made on the event loop (`wcokg.store.bounded`: its
+    work is a small index scan, so it never holds the loop long), or None: then a worker.
+    Queries with a dataset (default-graph-uri, named-graph-uri) always go to a worker."""
+    default_graphs, named_graphs, base_iri = dataset
+    if default_graphs or named_graphs:
+        return None
+    result = store.query_bounded(text, choose, base_iri)
+    return None if result is None else (result.media_type, result.body)
 
 
 def _evaluate(

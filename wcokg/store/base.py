@@ -151,6 +151,13 @@ class GraphStore(ABC):
         result = self.execute(sparql, None, default_graphs, named_graphs, base_iri)
         return serialize_result(result, choose)
 
+    def query_bounded(
+        self, sparql: str, choose: MediaChooser, base_iri: str | None = None
+    ) -> SerializedResult | None:
+        """The answer when this store can give it at once, without a worker (a guarded store's
+        bounded-cost lane, `wcokg.store.bounded`); None means: use `query_serialized`."""
+        return None
+
 
 def graph_parts(
     graph: Graph, named_graphs: Mapping[str, Graph] | None = None

@@ -16,6 +16,10 @@ The same place enforces the other query limits:
 - federation: `SERVICE` (which pyoxigraph evaluates by calling the target over HTTP) only to
   the IRIs of the allow-list; checked in the worker, by parsing, before evaluation.
 
+One exception to "every query in a worker": `query_bounded` answers in the serving process the
+queries whose work is provably a small index scan (`wcokg.store.bounded`), with the same code
+and the same row, byte and federation limits as a worker.
+
 Updates, dumps, counts and builds are delegated to the wrapped store (updates are authorised
 by the HTTP layer; see SECURITY.md).
 """
@@ -49,6 +53,7 @@ from rdflib.term import Identifier
 
 from wcokg.errors import QueryError, StoreError, WcokgError
 from wcokg.store.base import GraphChange, GraphStore, QueryResult, SelectResult
+from wcokg.store.bounded import BoundedLane
 from wcokg.store.convert import to_rdflib
 from wcokg.store.embedded import EmbeddedStore
 from wcokg.store.formats import (
@@ -109,6 +114,8 @@ class QueryLimits:
     max_rows: int = 100_000
     max_bytes: int = 32 * 1024 * 1024
     federation_allow: tuple[str, ...] = ()
+    bounded_scan_rows: int = 1000
+    bounded_path_edges: int = 1000
 
     @classmethod
     def from_settings(cls, settings: Any) -> QueryLimits:
@@ -119,6 +126,8 @@ class QueryLimits:
             max_rows=int(settings.max_result_rows),
             max_bytes=int(settings.max_response_bytes),
             federation_allow=tuple(settings.federation_allow),
+            bounded_scan_rows=int(settings.bounded_scan_rows),
+            bounded_path_edges=int(settings.bounded_path_edges),
         )
 
 
@@ -596,7 +605,8 @@ class GuardedStore(GraphStore):
     """A store whose queries run in the worker pool, under `QueryLimits`.
 
     Stores it cannot reopen in a worker (or `workers=0`) run queries in-process with the row,
-    size and federation limits but without a time limit.
+    size and federation limits but without a time limit. On the embedded store, `query_bounded`
+    answers the bounded-cost queries in-process (`wcokg.store.bounded`).
     """
 
     def __init__(self, inner: GraphStore, limits: QueryLimits) -> None:
@@ -611,6 +621,11 @@ class GuardedStore(GraphStore):
         )
         """One worker of its own for edits' validations (`violations`): the store is not needed
         there, and an edit does not wait behind readers' queries."""
+        self.lane = (
+            BoundedLane(inner, limits.bounded_scan_rows, limits.bounded_path_edges)
+            if isinstance(inner, EmbeddedStore)
+            else None
+        )
 
     # Delegated: these are bounded by the graph, not by the request.
     @property
@@ -626,6 +641,8 @@ class GuardedStore(GraphStore):
         version = self.inner.replace(graph, copy, named_graphs)
         if self.pool is not None and not isinstance(self.inner, EmbeddedStore):
             self.pool.restart()  # embedded workers read a new version by themselves
+        if self.lane is not None:
+            self.lane.forget()
         return version
 
     def patch(
@@ -639,6 +656,8 @@ class GuardedStore(GraphStore):
         version = self.inner.patch(changes, graph, named_graphs)
         if self.pool is not None and not isinstance(self.inner, EmbeddedStore):
             self.pool.restart()
+        if self.lane is not None:
+            self.lane.forget()
         return version
 
     def violations(self, graph: Graph) -> list[Any]:
@@ -655,6 +674,8 @@ class GuardedStore(GraphStore):
         self.inner.update(sparql)
         if self.pool is not None:
             self.pool.restart()
+        if self.lane is not None:
+            self.lane.forget()  # the version keeps its name: its counts are out of date
 
     def version(self) -> str | None:
         return self.inner.version()
@@ -707,26 +728,56 @@ class GuardedStore(GraphStore):
         base_iri: str | None = None,
     ) -> SerializedResult:
         """The answer serialised in a worker, in the media type `choose` picks for its kind."""
-        media: dict[ResultKind, str | None] = {}
-        refusals: dict[ResultKind, Exception] = {}
-        for kind in ResultKind:
-            try:
-                media[kind] = choose(kind)
-            except Exception as error:  # e.g. 406: raised only if the query has this kind
-                media[kind] = None
-                refusals[kind] = error.with_traceback(None)
+        media, refusals = _media(choose)
         task = ("serialized", sparql, media, list(default_graphs), list(named_graphs), base_iri)
-        value = self._run(task)
-        kind, media_type, body = cast(tuple[ResultKind, str | None, bytes], value)
-        if media_type is None:
-            raise refusals[kind]
-        return SerializedResult(kind, media_type, body)
+        return _answer(self._run(task), refusals)
+
+    def query_bounded(
+        self, sparql: str, choose: MediaChooser, base_iri: str | None = None
+    ) -> SerializedResult | None:
+        """The answer made in this process when the bounded lane admits the query (on the
+        store's default graph), else None (then: `query_serialized`, in a worker). Same
+        evaluation, serialisation, limits and errors as in a worker; call it on one thread
+        (pyoxigraph's results stay on the thread that made them)."""
+        if self.lane is None or not self.lane.admits(sparql):
+            return None
+        media, refusals = _media(choose)
+        task: tuple[Any, ...] = ("serialized", sparql, media, [], [], base_iri)
+        try:
+            value = run_task(self.inner, task, self.limits)
+        except WcokgError:
+            raise
+        except Exception as error:  # as a worker reports it
+            raise StoreError(f"the query failed ({type(error).__name__})") from None
+        return _answer(value, refusals)
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
         if self.checks is not None:
             self.checks.close()
+
+
+def _media(
+    choose: MediaChooser,
+) -> tuple[dict[ResultKind, str | None], dict[ResultKind, Exception]]:
+    """The media type `choose` picks for each result kind, and what it raised for the others."""
+    media: dict[ResultKind, str | None] = {}
+    refusals: dict[ResultKind, Exception] = {}
+    for kind in ResultKind:
+        try:
+            media[kind] = choose(kind)
+        except Exception as error:  # e.g. 406: raised only if the query has this kind
+            media[kind] = None
+            refusals[kind] = error.with_traceback(None)
+    return media, refusals
+
+
+def _answer(value: object, refusals: Mapping[ResultKind, Exception]) -> SerializedResult:
+    kind, media_type, body = cast(tuple[ResultKind, str | None, bytes], value)
+    if media_type is None:
+        raise refusals[kind]
+    return SerializedResult(kind, media_type, body)
 
 
 if __name__ == "__main__":
