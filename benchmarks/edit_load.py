@@ -89,13 +89,18 @@ def run_editor(url: str, editor: Editor, stop: threading.Event, think: float) ->
                 stop.wait(random.uniform(0.5 * think, 1.5 * think))  # noqa: S311 (pacing)
 
 
-def wrk_readers(url: str, readers: int, seconds: int, folder: Path) -> dict[str, float]:
+def wrk_readers(
+    url: str, readers: int, seconds: int, folder: Path, pause_ms: int
+) -> dict[str, float]:
+    """`readers` wrk connections, each requesting the next path of READ_PATHS `pause_ms` after
+    its last answer (wrk's `delay`; 0: back to back, the server saturated)."""
     script = folder / "paths.lua"
     paths = ", ".join(f'"{p}"' for p in READ_PATHS)
     script.write_text(
         f"paths = {{{paths}}}\ni = 0\n"
         "request = function()\n  i = i + 1\n"
         "  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n"
+        + (f"delay = function()\n  return {pause_ms}\nend\n" if pause_ms > 0 else "")
     )
     out = subprocess.run(
         ["wrk", "-t2", f"-c{readers}", f"-d{seconds}s", "--latency", "-s", str(script), url],
@@ -123,6 +128,12 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--editors", type=int, default=20)
     parser.add_argument("--readers", type=int, default=16)
+    parser.add_argument(
+        "--reader-pause",
+        type=int,
+        default=100,
+        help="ms a reader waits after an answer before the next request; 0: back to back",
+    )
     parser.add_argument(
         "--think",
         type=float,
@@ -182,7 +193,7 @@ def main() -> int:
         started = time.monotonic()
         for t in threads:
             t.start()
-        reads = wrk_readers(url, args.readers, args.duration, folder)
+        reads = wrk_readers(url, args.readers, args.duration, folder, args.reader_pause)
         stop.set()
         for t in threads:
             t.join(timeout=600)
@@ -226,12 +237,17 @@ def main() -> int:
         if args.think > 0
         else "back to back, no pause between saves"
     )
+    reading = (
+        f"each waiting {args.reader_pause} ms after an answer"
+        if args.reader_pause > 0
+        else "back to back: the server saturated"
+    )
     section = (
         "## Edits under load (`benchmarks/edit_load.py`)\n\n"
         f"{now}, commit {commit()}, {machine()}; load average at the start {load}.\n"
         f"`wcokg serve` with the default limits, loopback; {len(editors)} editors (one activity each) "
         f"saving progress for {args.duration} s ({pace}) beside {args.readers} wrk connections "
-        f"browsing {len(READ_PATHS)} pages and REST answers.\n\n"
+        f"browsing {len(READ_PATHS)} pages and REST answers ({reading}).\n\n"
         "| what | value |\n|---|---|\n"
         f"| edits answered 200 | {acknowledged} ({acknowledged / elapsed:.2f}/s) |\n"
         f"| edit errors | {len(errors)}{' — ' + errors[0] if errors else ''} |\n"

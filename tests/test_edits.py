@@ -358,13 +358,17 @@ def test_waiting_edits_are_committed_together(tmp_path: Path, seed_report: Build
     settings = edit_settings(tmp_path)
 
     class Counting(EmbeddedStore):
-        replaced = 0
+        replaced = 0  # versions stored, whole or as a patch
 
         def replace(  # type: ignore[override]
             self, graph: Graph, copy: object = None, named_graphs: Any = None
         ) -> str:
             Counting.replaced += 1
             return super().replace(graph, named_graphs=named_graphs)
+
+        def patch(self, changes: Any, graph: Graph, named_graphs: Any = None) -> str:
+            Counting.replaced += 1
+            return super().patch(changes, graph, named_graphs)
 
     store = Counting(settings.store)
     store.replace(seed_report.graph)

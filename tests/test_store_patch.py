@@ -136,8 +136,11 @@ def test_edits_store_exactly_the_draft(tmp_path: Path, seed_report: BuildReport)
     store = EmbeddedStore(settings.store)
     store.replace(seed_report.graph, named_graphs=seed_report.named_graphs)
     service = EditService(store, settings)
-    # the first edit opens the draft revision (stored whole); the next ones are patches
+    # the first edit opens the draft revision (a new named graph, its description in the
+    # default graph); every edit is stored as a patch
     service.submit(ADMIN, "I-23", {"kpi": "Endorsed edition"}, service.etag("I-23"))
+    first = store.version()
+    assert first is not None and (settings.store / "deltas" / first).is_dir()
     for changes in (
         {"progress": "Completed <b>early</b>.", "status": "Completed"},
         {"timeline": "June 2026 (Council)", "team_resources": "Two officers"},

@@ -77,6 +77,7 @@ from wcokg.loaders.reference import load_reference
 from wcokg.namespaces import WCOKG, Minter
 from wcokg.settings import Settings
 from wcokg.store.base import META_GRAPH, GraphChange, GraphStore, SelectResult
+from wcokg.store.convert import graph_from_ntriples
 
 
 @dataclass
@@ -222,8 +223,7 @@ class EditService:
         """Read the stored graph, replay the log on its base when it is behind, keep the draft."""
         self._recent = {}
         version = self.store.version()
-        graph = Graph()
-        graph.parse(data=self.store.dump("application/n-triples"), format="nt")
+        graph = graph_from_ntriples(self.store.dump("application/n-triples"))
         named = self._named_graphs()
         mark = read_mark(graph)
         with self.log.writing() as writer:
@@ -382,21 +382,18 @@ class EditService:
                 self._recent[request.activity_id] = (request.outcome.values, request.outcome.etag)
 
     def _store_draft(self, state: _State, undos: list[_Undo]) -> str:
-        """Store the draft as a new version: the edits' changes alone (`GraphStore.patch`), or
-        the whole dataset when an edit opened a programme's draft revision (that adds a named
-        graph and its description, outside the edits' deltas)."""
+        """Store the draft as a new version: the edits' changes alone (`GraphStore.patch`; an
+        edit that opened a programme's draft revision brings the new named graph whole and
+        every change of the default graph)."""
         self._storing = True
         try:
-            if any(undo.opened for undo in undos):
-                version = self.store.replace(state.graph, named_graphs=state.named)
-            else:
-                changes = [_net_change(None, [undo.delta for undo in undos])]
-                parts: dict[str, list[Delta]] = {}
-                for undo in undos:
-                    if undo.part is not None:
-                        parts.setdefault(undo.part_name, []).append(undo.part[1])
-                changes += [_net_change(name, deltas) for name, deltas in parts.items()]
-                version = self.store.patch(changes, state.graph, named_graphs=state.named)
+            changes = [_net_change(None, [undo.delta for undo in undos])]
+            parts: dict[str, list[Delta]] = {}
+            for undo in undos:
+                if undo.part is not None:
+                    parts.setdefault(undo.part_name, []).append(undo.part[1])
+            changes += [_net_change(name, deltas) for name, deltas in parts.items()]
+            version = self.store.patch(changes, state.graph, named_graphs=state.named)
             self._made.append(version)
         finally:
             self._storing = False
@@ -462,6 +459,7 @@ class EditService:
         minter = self.writer.minter
         undo = _Undo(minter, found.programme, Delta.record(graph, found.node))
         undo.opened = draft_of(graph, minter, found.programme) is None
+        whole_before = set(graph) if undo.opened else None  # opening touches more than the delta
         try:
             self.writer.apply(graph, found.node, changed)
             for row in rows:
@@ -493,6 +491,17 @@ class EditService:
         except BaseException:
             undo.undo(state)
             raise
+        if whole_before is not None:  # what opening the draft revision changed, all of it
+            whole_after = set(graph)
+            undo.delta = Delta(
+                found.node, whole_before, whole_after - whole_before, whole_before - whole_after
+            )
+            if draft is not None:
+                opened = state.named[str(draft)]
+                undo.part, undo.part_name = (
+                    (opened, Delta(found.node, set(), set(opened))),
+                    str(draft),
+                )
         if state.mark is None:
             state.mark = read_mark(graph)
         return request, rows, undo

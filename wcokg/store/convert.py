@@ -96,3 +96,14 @@ def oxigraph_dataset(named_graphs: Mapping[str, Iterable[tuple[Node, Node, Node]
             for s, p, o in graph
         )
     return store
+
+
+def graph_from_ntriples(data: bytes | str) -> Graph:
+    """An rdflib graph of N-Triples whose blank nodes keep their labels (rdflib's own parser
+    makes new ones), so that triples read from a store can be removed from it again."""
+    graph = Graph()
+    for triple in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+        graph.add(
+            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+        )
+    return graph

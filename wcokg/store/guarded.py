@@ -54,7 +54,7 @@ from rdflib.term import Identifier
 from wcokg.errors import QueryError, StoreError, WcokgError
 from wcokg.store.base import GraphChange, GraphStore, QueryResult, SelectResult
 from wcokg.store.bounded import BoundedLane
-from wcokg.store.convert import to_rdflib
+from wcokg.store.convert import graph_from_ntriples
 from wcokg.store.embedded import EmbeddedStore
 from wcokg.store.formats import (
     BOOLEAN_FORMATS,
@@ -344,12 +344,7 @@ def run_task(store: GraphStore, task: tuple[Any, ...], limits: QueryLimits) -> o
         return _converted(store.query(sparql, bindings, default_graphs), limits)
     if kind == "validate":
         _, ntriples = task
-        graph = Graph()  # through pyoxigraph's parser: blank nodes keep their labels
-        for triple in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
-            graph.add(
-                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
-            )
-        return store.violations(graph)
+        return store.violations(graph_from_ntriples(ntriples))
     if kind == "ping":
         return "pong"
     raise ValueError(f"unknown task {kind!r}")
