@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 
+from rdflib import Graph
+
 from wcokg.api.models import Finding, ValidationReport
 from wcokg.api.services.refresh import Refreshed
 from wcokg.errors import WcokgError
 from wcokg.store.base import GraphStore
-from wcokg.validate import validate_store
+from wcokg.validate import ValidationReport as Report
 
 REPORT_SETTLE_SECONDS = 5.0
 REPORT_MAX_STALE_SECONDS = 60.0
@@ -43,7 +45,7 @@ def report(store: GraphStore, *, stale_ok: bool = False) -> ValidationReport:
 
 def _compute(store: GraphStore) -> ValidationReport:
     try:
-        found = validate_store(store)
+        found = Report(store.findings(), Graph())  # in a worker where the store has them
     except (WcokgError, ValueError) as error:
         return ValidationReport(
             available=False,

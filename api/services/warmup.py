@@ -2,8 +2,8 @@
 graph version would otherwise pay for, computed in a background thread.
 
 Warmed, in this order: the snapshot every page reads (with the schema.org JSON-LD the activity
-pages embed: `Catalog.prepare`), the edit service's draft in memory, the SHACL report, and the
-answers of the named queries that take no parameter (JSON, in
+pages embed: `Catalog.prepare`), the edit service's draft in memory and its validation worker,
+the SHACL report, and the answers of the named queries that take no parameter (JSON, in
 the named-query cache). Queries go through the store as any request's do (worker pool, time
 limit). A failure is logged and never reaches start-up or a request (`WCOKG_WARM_UP=0` turns
 the warm-up off).
@@ -17,6 +17,8 @@ import threading
 import time
 from datetime import date
 from typing import Any
+
+from rdflib import Graph
 
 from wcokg.api.cache import ResultCache
 from wcokg.api.services import catalog, validation
@@ -98,6 +100,7 @@ class Warmer:
         edits = getattr(self.state, "edits", None)
         if edits is not None:
             edits.sync_state()  # the draft in memory (~1 s on the seed), not on the first edit
+            store.violations(Graph())  # the validation worker started, its shapes read
         validation.report(store, stale_ok=True)  # made once edits pause (services.refresh)
         warm_named_queries(store, self.state.cache)
 

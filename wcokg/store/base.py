@@ -92,6 +92,14 @@ class GraphStore(ABC):
 
         return validate_graph(graph).violations
 
+    def findings(self) -> list[Any]:
+        """Every SHACL finding (`wcokg.validate.Finding`) of the current graph, computed once
+        per version (`validate_store`); a store with query workers computes them in one
+        (`GuardedStore`), so the serving process keeps its interpreter for requests."""
+        from wcokg.validate import validate_store
+
+        return validate_store(self).findings
+
     @abstractmethod
     def execute(
         self,

@@ -345,6 +345,11 @@ def run_task(store: GraphStore, task: tuple[Any, ...], limits: QueryLimits) -> o
     if kind == "validate":
         _, ntriples = task
         return store.violations(graph_from_ntriples(ntriples))
+    if kind == "findings":
+        _, ntriples = task
+        from wcokg.validate import validate_graph
+
+        return validate_graph(graph_from_ntriples(ntriples)).findings
     if kind == "ping":
         return "pong"
     raise ValueError(f"unknown task {kind!r}")
@@ -609,13 +614,13 @@ class GuardedStore(GraphStore):
         self.limits = limits
         factory = store_factory(inner) if limits.workers > 0 else None
         self.pool = QueryPool(factory, limits) if factory is not None else None
-        self.checks = (
-            QueryPool(MemoryStore, dataclasses.replace(limits, workers=1, queue=limits.queue))
-            if self.pool is not None
-            else None
-        )
-        """One worker of its own for edits' validations (`violations`): the store is not needed
-        there, and an edit does not wait behind readers' queries."""
+        checking = dataclasses.replace(limits, workers=1, timeout=max(limits.timeout, 600.0))
+        self.checks = QueryPool(MemoryStore, checking) if self.pool is not None else None
+        """One worker of its own for SHACL validation (`violations` of an edit, `findings` of
+        the graph): the store is not needed there, an edit does not wait behind readers'
+        queries, and a whole graph's validation (~1 s on the seed, minutes at 100x) has up to
+        600 s."""
+        self._findings: tuple[str | None, list[Any]] | None = None
         self.lane = (
             BoundedLane(inner, limits.bounded_scan_rows, limits.bounded_path_edges)
             if isinstance(inner, EmbeddedStore)
@@ -664,9 +669,23 @@ class GuardedStore(GraphStore):
         assert isinstance(found, list)  # noqa: S101 (a list of findings)
         return found
 
+    def findings(self) -> list[Any]:
+        """The current graph's findings, computed in the validation worker once per version."""
+        if self.checks is None:
+            return self.inner.findings()
+        version = self.inner.version()
+        known = self._findings
+        if known is not None and known[0] == version:
+            return known[1]
+        found = self.checks.run(("findings", self.inner.dump("application/n-triples")))
+        assert isinstance(found, list)  # noqa: S101 (a list of findings)
+        self._findings = (version, found)
+        return found
+
     def update(self, sparql: str) -> None:
         check_federation(sparql, self.limits.federation_allow, update=True)
         self.inner.update(sparql)
+        self._findings = None  # the version keeps its name
         if self.pool is not None:
             self.pool.restart()
         if self.lane is not None:
