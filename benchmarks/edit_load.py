@@ -2,9 +2,11 @@
 
 Builds the seed into a temporary store, creates `--editors` editor accounts (editor k edits
 the k-th current activity, as an editor of its lead body) and an admin, starts `wcokg serve`
-on a free 127.0.0.1 port, then for `--duration` seconds runs the editors (threads: GET the
-activity for its ETag, PATCH a new progress text, again) beside `--readers` connections of
-`wrk` browsing pages and the REST API. Afterwards it checks, through `GET /edits` and
+on a free 127.0.0.1 port, waits for its start-up warm-up, logs the editors in, then for
+`--duration` seconds runs the editors (threads: GET the activity for its ETag, PATCH a new
+progress text, wait `--think` seconds on average, again; each starts at a random moment of its
+first pause) beside `--readers` connections of `wrk` browsing pages and the REST API, each
+waiting `--reader-pause` ms after an answer (0: back to back). Afterwards it checks, through `GET /edits` and
 `GET /activities/{id}`, that every edit answered 200 is in the log and that each activity shows
 its editor's last acknowledged text (no lost edit).
 
@@ -65,10 +67,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def run_editor(url: str, editor: Editor, stop: threading.Event, think: float) -> None:
+def log_in(url: str, name: str) -> dict[str, str]:
+    """A bearer token's header (before the measure: Argon2 hashing is made to be costly)."""
+    answer = httpx.post(f"{url}/auth/token", data={"username": name, "password": PASSWORD})
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def run_editor(
+    url: str, editor: Editor, headers: dict[str, str], stop: threading.Event, think: float
+) -> None:
     with httpx.Client(base_url=url, timeout=300) as client:
-        answer = client.post("/auth/token", data={"username": editor.name, "password": PASSWORD})
-        headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
         n = 0
         if think > 0:  # editors start at random moments, not all in the same millisecond
             stop.wait(random.uniform(0, think))  # noqa: S311 (pacing)
@@ -191,8 +199,10 @@ def main() -> int:
         for path in READ_PATHS:  # first views built before timing
             httpx.get(url + path, timeout=60)
         stop = threading.Event()
+        tokens = {e.name: log_in(url, e.name) for e in editors}
         threads = [
-            threading.Thread(target=run_editor, args=(url, e, stop, args.think)) for e in editors
+            threading.Thread(target=run_editor, args=(url, e, tokens[e.name], stop, args.think))
+            for e in editors
         ]
         started = time.monotonic()
         for t in threads:
