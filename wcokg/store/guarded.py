@@ -616,10 +616,11 @@ class GuardedStore(GraphStore):
         self.pool = QueryPool(factory, limits) if factory is not None else None
         checking = dataclasses.replace(limits, workers=1, timeout=max(limits.timeout, 600.0))
         self.checks = QueryPool(MemoryStore, checking) if self.pool is not None else None
-        """One worker of its own for SHACL validation (`violations` of an edit, `findings` of
-        the graph): the store is not needed there, an edit does not wait behind readers'
-        queries, and a whole graph's validation (~1 s on the seed, minutes at 100x) has up to
-        600 s."""
+        """A worker of its own for edits' SHACL validation (`violations`): the store is not
+        needed there, and an edit does not wait behind readers' queries."""
+        self.reports = QueryPool(MemoryStore, checking) if self.pool is not None else None
+        """Another for the whole graph's (`findings`: ~1 s on the seed, minutes at 100x; up to
+        600 s), so that edits do not wait behind it either; started when first asked."""
         self._findings: tuple[str | None, list[Any]] | None = None
         self.lane = (
             BoundedLane(inner, limits.bounded_scan_rows, limits.bounded_path_edges)
@@ -670,14 +671,14 @@ class GuardedStore(GraphStore):
         return found
 
     def findings(self) -> list[Any]:
-        """The current graph's findings, computed in the validation worker once per version."""
-        if self.checks is None:
+        """The current graph's findings, computed in the report worker once per version."""
+        if self.reports is None:
             return self.inner.findings()
         version = self.inner.version()
         known = self._findings
         if known is not None and known[0] == version:
             return known[1]
-        found = self.checks.run(("findings", self.inner.dump("application/n-triples")))
+        found = self.reports.run(("findings", self.inner.dump("application/n-triples")))
         assert isinstance(found, list)  # noqa: S101 (a list of findings)
         self._findings = (version, found)
         return found
@@ -768,8 +769,9 @@ class GuardedStore(GraphStore):
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
-        if self.checks is not None:
-            self.checks.close()
+        for pool in (self.checks, self.reports):
+            if pool is not None:
+                pool.close()
 
 
 def _media(
