@@ -237,7 +237,7 @@ def test_activity_page_is_made_once_per_version_and_stays_the_same(
     store = pages_client.app.state.store  # type: ignore[attr-defined]
     snap = catalog.snapshot(store, Settings().base, date(2024, 3, 1))
     iri = Settings().base + path.lstrip("/")
-    assert ("activity-page", iri, "") in snap.derived
+    assert ("activity-page", iri) in snap.derived
     page = first.text
     assert '<script type="application/ld+json">' in page
     assert snap.derived["schema-org"][iri] in page  # the embedded JSON-LD, as the export's

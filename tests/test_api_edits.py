@@ -303,3 +303,53 @@ def test_a_server_nobody_logs_in_to_writes_nothing(
         assert c.get("/edits", headers={"Authorization": "Bearer x.y.z"}).status_code == 401
         assert c.post("/auth/token", data={"username": "a", "password": "b"}).status_code == 401
     assert not settings.private_path().exists()
+
+
+def test_an_edited_activity_shows_all_of_its_edit_at_once(client: TestClient) -> None:
+    """Lists may follow edits a moment later, but the edited activity's own answer and page
+    show the whole edit at once (the timeline's milestones, the allocations' FTE), with the
+    ETag the next PATCH needs (found by a new-user trial: new text beside old milestones)."""
+    swg = token(client, "swg-editor")
+    before = client.get("/activities/I-23").json()
+    # warm the snapshot so that it is older than the edits below
+    assert client.get("/activities?limit=1").status_code == 200
+    for n, (timeline, team) in enumerate(
+        [
+            (
+                "January 2027 (SWG) May 2027 (PTC)",
+                "One officer from the Facilitation Sub-Directorate",
+            ),
+            ("March 2028 (PTC)", "Two officers from the Facilitation Sub-Directorate"),
+        ]
+    ):
+        done = patch(
+            client,
+            {**swg, "If-Match": etag(client)},
+            {"timeline": timeline, "team_resources": team},
+        )
+        assert done.status_code == 200, done.text
+        shown = client.get("/activities/I-23")
+        body = shown.json()
+        assert body["timeline"] == timeline and body["team_resources"] == team
+        months = [m["when"] for m in body["milestones"]]
+        assert months == (["2027-01", "2027-05"] if n == 0 else ["2028-03"]), months
+        assert float(body["fte_min"]) == (1.0 if n == 0 else 2.0)
+        assert shown.headers["etag"] == done.headers["etag"]
+        page = client.get("/wp/ptc-2022-2025/activity/I-23", headers={"Accept": "text/html"}).text
+        assert team in html.unescape(page)
+        assert ("2027-05" in page) == (n == 0) and ("2028-03" in page) == (n == 1)
+    assert before["milestones"] != body["milestones"]
+
+
+def test_control_characters_are_refused(client: TestClient) -> None:
+    """XML (Word, Excel, RDF/XML exports) cannot hold C0 controls: 422, nothing stored."""
+    swg = token(client, "swg-editor")
+    tag = etag(client)
+    for bad in ("ctrl\u0000nul", "bell\u0007", "esc\u001b", "vt\u000b"):
+        refused = patch(client, {**swg, "If-Match": tag}, {"kpi": bad})
+        assert refused.status_code == 422, refused.text
+        assert "U+00" in refused.json()["detail"]
+    assert client.get("/activities/I-23").headers["etag"] == tag
+    fine = patch(client, {**swg, "If-Match": tag}, {"kpi": "Tab\tand\nline ends are text"})
+    assert fine.status_code == 200, fine.text
+    assert client.get("/export/xlsx").status_code == 200

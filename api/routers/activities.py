@@ -14,7 +14,7 @@ from wcokg.api.models import Activity, ActivityPage, DependencyGraph
 from wcokg.api.problems import Problem
 from wcokg.api.services import catalog, pictures
 from wcokg.api.services.catalog import ActivityFilter, Snapshot
-from wcokg.api.services.web import SnapshotDep, choose
+from wcokg.api.services.web import SnapshotDep, choose, current_snapshot
 
 router = APIRouter(tags=["Activities"])
 
@@ -115,17 +115,12 @@ def list_activities(
 def get_activity(
     activity_id: str, snap: SnapshotDep, store: StoreDep, request: Request, response: Response
 ) -> Activity:
-    activity = find_activity(snap, activity_id)
     service = request.app.state.edits
-    edited = service.edited_view(activity_id) if snap.version != store.version() else None
-    if edited is None:
-        etag = service.etag(activity_id)
-    else:  # edited since this snapshot was made: the fields as the edit left them
-        values, etag = edited
-        activity = catalog.with_edit(activity, values)
-    # The entity tag a PATCH must send back in If-Match (wcokg.edits.service): it matches the
-    # editable fields of this answer.
-    response.headers["ETag"] = etag
+    if snap.version != store.version() and service.edited_since(activity_id, snap.version):
+        snap = current_snapshot(request)  # its own answer shows an edit at once, all of it
+    activity = find_activity(snap, activity_id)
+    # The entity tag a PATCH must send back in If-Match (wcokg.edits.service).
+    response.headers["ETag"] = service.etag(activity_id)
     source = snap.remember(  # the source cells: edits do not change them
         ("provenance", activity.iri), lambda: catalog.provenance(store, activity)
     )

@@ -7,7 +7,6 @@ JSON-LD, N-Triples and RDF/XML by Accept (q-values) or `?format=ttl|jsonld|nt|rd
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from datetime import date
 from typing import Any
 
@@ -18,10 +17,10 @@ from fastapi.responses import HTMLResponse
 from wcokg.api.conneg import VARY
 from wcokg.api.deps import SettingsDep, StoreDep, local_version
 from wcokg.api.problems import Problem
-from wcokg.api.services import catalog, resources, views
+from wcokg.api.services import resources, views
 from wcokg.api.services.catalog import CATALOG
 from wcokg.api.services.urls import DEREFERENCEABLE, iri_for_path
-from wcokg.api.services.web import SnapshotDep, choose, render
+from wcokg.api.services.web import SnapshotDep, choose, current_snapshot, render
 
 router = APIRouter(tags=["Linked data"])
 
@@ -61,16 +60,16 @@ async def dereference(
     """Describe the resource whose IRI is this path under the configured base."""
     iri = iri_for_path(request.url.path, settings.base)
     if iri in snap.by_iri and choose(request, OFFERS) == "text/html":
-        # An activity page: its HTML is made once per graph version (and path, and edit newer
-        # than the snapshot), in a thread.
-        edited = _edited(request, store, snap, iri)
-        key: Hashable = _page_key(iri, request)  # the fast path (`peek`) looks it up
-        if edited is not None:
-            key = (key, edited[1])
-        body = snap.derived.get(key)
+        # An activity page: its HTML is made once per graph version (and path), in a thread;
+        # an activity edited after this snapshot is shown from the current one.
+        if _edited_since(request, store, snap, iri):
+            snap = await run_in_threadpool(current_snapshot, request)
+        key = _page_key(iri, request)
+        page = snap
+        body = page.derived.get(key)
         if body is None:
             body = await run_in_threadpool(
-                snap.remember, key, lambda: _activity_page(request, iri, store, snap, edited).body
+                page.remember, key, lambda: _activity_page(request, iri, store, page).body
             )
         return HTMLResponse(body, headers=VARY)
     return await run_in_threadpool(describe, request, iri, store, snap)
@@ -87,7 +86,7 @@ def describe(request: Request, iri: str, store: StoreDep, snap: SnapshotDep) -> 
     media_type = choose(request, OFFERS)
     if media_type == "text/html" and iri in snap.by_iri:
         # An activity's page is made from the snapshot alone: no need for its description.
-        return _activity_page(request, iri, store, snap, _edited(request, store, snap, iri))
+        return _activity_page(request, iri, store, snap)
     graph = resources.describe(store, iri)
     if len(graph) == 0:
         if media_type == "text/html":
@@ -115,7 +114,7 @@ def page_for(
     assert isinstance(graph, Graph)  # noqa: S101
     types = resources.types_of(graph, iri)
     if iri in snap.by_iri:
-        return _activity_page(request, iri, store, snap, _edited(request, store, snap, iri))
+        return _activity_page(request, iri, store, snap)
     for body in snap.bodies.values():
         if body.iri == iri:
             return render(request, "body.html", views.body(snap, body.id), headers=VARY)
@@ -137,27 +136,16 @@ def _page_key(iri: str, request: Request) -> tuple[str, str, str]:
     return ("activity-html", iri, request.url.path)
 
 
-def _edited(
-    request: Request, store: StoreDep, snap: SnapshotDep, iri: str
-) -> tuple[dict[str, str], str] | None:
-    """The activity's fields after an edit newer than `snap` (see `EditService.edited_view`)."""
+def _edited_since(request: Request, store: StoreDep, snap: SnapshotDep, iri: str) -> bool:
+    """The activity has an edit newer than `snap` (`EditService.edited_since`)."""
     if snap.version == store.version():
-        return None
+        return False
     edits = getattr(request.app.state, "edits", None)
-    return None if edits is None else edits.edited_view(snap.by_iri[iri].id)
+    return edits is not None and edits.edited_since(snap.by_iri[iri].id, snap.version)
 
 
-def _activity_page(
-    request: Request,
-    iri: str,
-    store: StoreDep,
-    snap: SnapshotDep,
-    edited: tuple[dict[str, str], str] | None = None,
-) -> Response:
-    item = snap.by_iri[iri]
-    if edited is not None:
-        item = catalog.with_edit(item, edited[0])
-    context = views.activity(snap, store, item, edited[1] if edited else "")
+def _activity_page(request: Request, iri: str, store: StoreDep, snap: SnapshotDep) -> Response:
+    context = views.activity(snap, store, snap.by_iri[iri])
     return render(request, "activity.html", context, headers=VARY)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -95,7 +95,7 @@ class Snapshot:
 SNAPSHOT_SETTLE_SECONDS = 0.5
 SNAPSHOT_MAX_STALE_SECONDS = 3.0
 """While edits come, lists and counts follow them within these seconds (the edited activity's
-own page and REST answer show an edit at once: `with_edit`)."""
+own page and REST answer show an edit at once, from the current snapshot)."""
 
 
 class Catalog:
@@ -253,14 +253,6 @@ def _activities(snap: Snapshot, store: GraphStore) -> None:
         )
         snap.activities[r.id] = activity
         snap.by_iri[r.iri] = activity
-
-
-def with_edit(activity: Activity, values: Mapping[str, str]) -> Activity:
-    """The activity with the editable fields (`wcokg.edits.fields.EDITABLE`, as texts) that an
-    edit newer than its snapshot left; what the snapshot derives from them (milestones,
-    allocations) follows with the next snapshot, within seconds (`api.services.refresh`)."""
-    fields = {f: (v or None) if f == "priority" else v for f, v in values.items()}
-    return activity.model_copy(update=fields)
 
 
 def _split(text: str) -> list[str]:

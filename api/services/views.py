@@ -113,10 +113,9 @@ def home(snap: Snapshot, store: GraphStore) -> dict[str, Any]:
     }
 
 
-def activity(snap: Snapshot, store: GraphStore, item: Activity, edit: str = "") -> dict[str, Any]:
-    """The activity page's context, computed once per graph version (pages only read it) and
-    edit newer than it (`edit`: that edit's ETag, `item` showing its fields)."""
-    return snap.remember(("activity-page", item.iri, edit), lambda: _activity(snap, store, item))
+def activity(snap: Snapshot, store: GraphStore, item: Activity) -> dict[str, Any]:
+    """The activity page's context, computed once per graph version (pages only read it)."""
+    return snap.remember(("activity-page", item.iri), lambda: _activity(snap, store, item))
 
 
 def _activity(snap: Snapshot, store: GraphStore, item: Activity) -> dict[str, Any]:

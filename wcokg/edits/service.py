@@ -24,6 +24,7 @@ revision with a document code, or discards it; either closes the edits in the lo
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import uuid
 from collections import deque
@@ -146,10 +147,12 @@ class EditService:
         self._pending_lock = threading.Lock()
         self._state: _State | None = None
         self._heads: tuple[str | None, str] | None = None  # (store version, base version)
-        self._recent: dict[str, tuple[dict[str, str], str]] = {}
-        self._made: deque[str | None] = deque(maxlen=8)  # the versions this service stored last
+        self._recent: dict[str, str | None] = {}
+        """Per activity edited since the store was read: the version its latest edit is in."""
+        self._made: deque[str | None] = deque(maxlen=1024)  # the versions it stored, in order
+        self._made_order: dict[str | None, int] = {}  # and their order
+        self._made_dropped = 0
         self._storing = False  # a draft is being stored: the next version is this service's
-        """Per activity edited since the store was read: its fields and ETag after the edit."""
 
     # -- reading -------------------------------------------------------------------------
 
@@ -179,14 +182,18 @@ class EditService:
     def made_current_version(self) -> bool:
         """The store's current version is a draft this service stored (an edit), not a build
         or another process's change."""
-        return self._storing or self.store.version() in self._made
+        return self._storing or self.store.version() in self._made_order
 
-    def edited_view(self, activity_id: str) -> tuple[dict[str, str], str] | None:
-        """The editable fields and ETag of the activity's latest accepted edit, for views made
-        from an older graph version (`api.services.refresh`); None when it was not edited since
-        this service read the store, or the store holds another version than its draft. Never
-        waits for an edit being made."""
-        return self._recent.get(activity_id) if self.made_current_version() else None
+    def edited_since(self, activity_id: str, version: str | None) -> bool:
+        """Whether the activity has an accepted edit newer than graph version `version` (a view
+        made from that version would not show it); never waits for an edit being made."""
+        last = self._recent.get(activity_id, version)
+        if last == version:
+            return False
+        order = self._made_order
+        if version not in order:  # a build, or older than the versions remembered
+            return True
+        return last in order and order[last] > order[version]
 
     def conflicts(self) -> tuple[int, ...]:
         """Seqs of the logged edits that did not apply on the current base."""
@@ -314,6 +321,14 @@ class EditService:
         unknown = sorted(set(changes) - set(EDITABLE))
         if unknown:
             raise EditInvalid(f"not editable: {', '.join(unknown)}", [])
+        for name, value in changes.items():
+            bad = _NOT_XML.search(value)
+            if bad is not None:
+                raise EditInvalid(
+                    f"{name}: character U+{ord(bad.group()):04X} is not allowed (the Word, Excel "
+                    "and RDF/XML exports cannot hold control characters)",
+                    [],
+                )
         request = _Request(user, activity_id, dict(changes), if_match, kind, reverts)
         with self._pending_lock:
             self._pending.append(request)
@@ -379,7 +394,7 @@ class EditService:
         for request in batch:
             request.done = True
             if request.outcome is not None and request.outcome.edits:
-                self._recent[request.activity_id] = (request.outcome.values, request.outcome.etag)
+                self._recent[request.activity_id] = request.outcome.version
 
     def _store_draft(self, state: _State, undos: list[_Undo]) -> str:
         """Store the draft as a new version: the edits' changes alone (`GraphStore.patch`; an
@@ -394,7 +409,11 @@ class EditService:
                     parts.setdefault(undo.part_name, []).append(undo.part[1])
             changes += [_net_change(name, deltas) for name, deltas in parts.items()]
             version = self.store.patch(changes, state.graph, named_graphs=state.named)
+            if len(self._made) == self._made.maxlen:
+                self._made_order.pop(self._made[0], None)
+                self._made_dropped += 1
             self._made.append(version)
+            self._made_order[version] = len(self._made) + self._made_dropped
         finally:
             self._storing = False
         return version
@@ -624,6 +643,10 @@ class Delta:
             graph.remove(triple)
         for triple in self.removed:
             graph.add(triple)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold (C0 controls but tab and line ends, lone surrogates)."""
 
 
 def _net_change(graph: str | None, deltas: list[Delta]) -> GraphChange:
