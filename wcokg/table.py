@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
+from rdflib import URIRef
 from rdflib.term import Identifier
 
+from wcokg.errors import QueryError
 from wcokg.loaders.rdf import COLUMN_LABELS
 from wcokg.registry import get_query
-from wcokg.store.base import GraphStore
+from wcokg.store.base import GraphStore, SelectResult
 
 COLUMNS = (
     "id", "section", "number", "previous_number", "revision", "title", "priority",
@@ -76,16 +78,21 @@ def _previous(cells: dict[str, str], row: dict[str, Identifier]) -> dict[str, st
 
 
 def activity_rows(
-    store: GraphStore, include_deleted: bool = False, graphs: Sequence[str] = ()
+    store: GraphStore,
+    include_deleted: bool = False,
+    graphs: Sequence[str] = (),
+    only: str | None = None,
 ) -> list[ActivityRow]:
     """Every activity as a table row, current ones only unless `include_deleted`.
 
     Read from the current view, or from the union of `graphs` (a revision's named graph and the
-    reference graph: that revision's table).
+    reference graph: that revision's table); `only` (an activity IRI) reads that one alone.
     """
 
     def run(name: str) -> list[dict[str, Identifier]]:
-        return get_query(name).run(store, default_graphs=graphs).rows
+        if only is None:
+            return get_query(name).run(store, default_graphs=graphs).rows
+        return _rows(store.query(get_query(name).text, {"iri": URIRef(only)}, graphs))
 
     base = run("activities")
     bodies: dict[str, list[str]] = defaultdict(list)
@@ -153,3 +160,9 @@ def activity_rows(
     order = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
     result.sort(key=lambda r: (order.get(r.section, 99), r.section, r.number, r.id))
     return result
+
+
+def _rows(result: object) -> list[dict[str, Identifier]]:
+    if not isinstance(result, SelectResult):
+        raise QueryError("activity queries must be SELECT queries")
+    return result.rows

@@ -14,7 +14,7 @@ from wcokg.api.models import Activity, ActivityPage, DependencyGraph
 from wcokg.api.problems import Problem
 from wcokg.api.services import catalog, pictures
 from wcokg.api.services.catalog import ActivityFilter, Snapshot
-from wcokg.api.services.web import SnapshotDep, choose, current_snapshot
+from wcokg.api.services.web import SnapshotDep, choose
 
 router = APIRouter(tags=["Activities"])
 
@@ -116,9 +116,12 @@ def get_activity(
     activity_id: str, snap: SnapshotDep, store: StoreDep, request: Request, response: Response
 ) -> Activity:
     service = request.app.state.edits
-    if snap.version != store.version() and service.edited_since(activity_id, snap.version):
-        snap = current_snapshot(request)  # its own answer shows an edit at once, all of it
     activity = find_activity(snap, activity_id)
+    if snap.version != store.version() and service.edited_since(activity_id, snap.version):
+        activity = snap.remember(  # its own answer shows an edit at once, all of it
+            ("fresh", activity_id, store.version()),
+            lambda: catalog.fresh_activity(snap, store, activity_id),
+        )
     # The entity tag a PATCH must send back in If-Match (wcokg.edits.service).
     response.headers["ETag"] = service.etag(activity_id)
     source = snap.remember(  # the source cells: edits do not change them

@@ -7,6 +7,7 @@ JSON-LD, N-Triples and RDF/XML by Accept (q-values) or `?format=ttl|jsonld|nt|rd
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date
 from typing import Any
 
@@ -17,10 +18,10 @@ from fastapi.responses import HTMLResponse
 from wcokg.api.conneg import VARY
 from wcokg.api.deps import SettingsDep, StoreDep, local_version
 from wcokg.api.problems import Problem
-from wcokg.api.services import resources, views
+from wcokg.api.services import catalog, resources, views
 from wcokg.api.services.catalog import CATALOG
 from wcokg.api.services.urls import DEREFERENCEABLE, iri_for_path
-from wcokg.api.services.web import SnapshotDep, choose, current_snapshot, render
+from wcokg.api.services.web import SnapshotDep, choose, render
 
 router = APIRouter(tags=["Linked data"])
 
@@ -61,15 +62,15 @@ async def dereference(
     iri = iri_for_path(request.url.path, settings.base)
     if iri in snap.by_iri and choose(request, OFFERS) == "text/html":
         # An activity page: its HTML is made once per graph version (and path), in a thread;
-        # an activity edited after this snapshot is shown from the current one.
-        if _edited_since(request, store, snap, iri):
-            snap = await run_in_threadpool(current_snapshot, request)
-        key = _page_key(iri, request)
-        page = snap
-        body = page.derived.get(key)
+        # an activity edited after this snapshot is read again for the current version.
+        fresh = _edited_since(request, store, snap, iri)
+        key: Hashable = _page_key(iri, request)  # the fast path (`peek`) looks it up
+        if fresh:
+            key = (key, store.version())
+        body = snap.derived.get(key)
         if body is None:
             body = await run_in_threadpool(
-                page.remember, key, lambda: _activity_page(request, iri, store, page).body
+                snap.remember, key, lambda: _activity_page(request, iri, store, snap, fresh).body
             )
         return HTMLResponse(body, headers=VARY)
     return await run_in_threadpool(describe, request, iri, store, snap)
@@ -86,7 +87,7 @@ def describe(request: Request, iri: str, store: StoreDep, snap: SnapshotDep) -> 
     media_type = choose(request, OFFERS)
     if media_type == "text/html" and iri in snap.by_iri:
         # An activity's page is made from the snapshot alone: no need for its description.
-        return _activity_page(request, iri, store, snap)
+        return _activity_page(request, iri, store, snap, _edited_since(request, store, snap, iri))
     graph = resources.describe(store, iri)
     if len(graph) == 0:
         if media_type == "text/html":
@@ -114,7 +115,7 @@ def page_for(
     assert isinstance(graph, Graph)  # noqa: S101
     types = resources.types_of(graph, iri)
     if iri in snap.by_iri:
-        return _activity_page(request, iri, store, snap)
+        return _activity_page(request, iri, store, snap, _edited_since(request, store, snap, iri))
     for body in snap.bodies.values():
         if body.iri == iri:
             return render(request, "body.html", views.body(snap, body.id), headers=VARY)
@@ -144,8 +145,15 @@ def _edited_since(request: Request, store: StoreDep, snap: SnapshotDep, iri: str
     return edits is not None and edits.edited_since(snap.by_iri[iri].id, snap.version)
 
 
-def _activity_page(request: Request, iri: str, store: StoreDep, snap: SnapshotDep) -> Response:
-    context = views.activity(snap, store, snap.by_iri[iri])
+def _activity_page(
+    request: Request, iri: str, store: StoreDep, snap: SnapshotDep, fresh: bool = False
+) -> Response:
+    """The page; `fresh`: the activity read again for the current version (`fresh_activity`)."""
+    if not fresh:
+        context = views.activity(snap, store, snap.by_iri[iri])
+    else:
+        item = catalog.fresh_activity(snap, store, snap.by_iri[iri].id)
+        context = views.activity(snap, store, item, str(store.version()))
     return render(request, "activity.html", context, headers=VARY)
 
 

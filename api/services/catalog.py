@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from rdflib import URIRef
 from rdflib.term import Identifier
 
 from wcokg.api.models import (
@@ -39,7 +40,7 @@ from wcokg.api.models import (
 from wcokg.api.services.refresh import Refreshed
 from wcokg.api.services.urls import local_url
 from wcokg.registry import get_query
-from wcokg.store.base import GraphStore
+from wcokg.store.base import GraphStore, SelectResult
 from wcokg.table import activity_rows
 
 T = TypeVar("T")
@@ -175,9 +176,28 @@ def build_snapshot(store: GraphStore, version: str | None, base: str, today: dat
     return snap
 
 
-def _activities(snap: Snapshot, store: GraphStore) -> None:
+def fresh_activity(snap: Snapshot, store: GraphStore, activity_id: str) -> Activity:
+    """The activity as the store holds it now, for a snapshot older than its latest edit: its
+    own fields and what they give (milestones, allocations, FTE, flags, status) read again for
+    it alone (a few small queries), its links and outcomes (which edits do not change) kept."""
+    old = snap.activities[activity_id]
+    scratch = Snapshot(version=store.version(), base=snap.base, today=snap.today)
+    _activities(scratch, store, only=old.iri)
+    new = scratch.by_iri.get(old.iri)
+    if new is None:
+        return old
+    return new.model_copy(update={"links": old.links, "outcomes": old.outcomes})
+
+
+def _activities(snap: Snapshot, store: GraphStore, only: str | None = None) -> None:
+    def rows(name: str) -> list[dict[str, Identifier]]:
+        if only is None:
+            return get_query(name).run(store).rows
+        found = store.query(get_query(name).text, {"iri": URIRef(only)})
+        return found.rows if isinstance(found, SelectResult) else []
+
     milestones: dict[str, list[Milestone]] = defaultdict(list)
-    for row in get_query("activity-milestones").run(store).rows:
+    for row in rows("activity-milestones"):
         milestones[str(row["iri"])].append(
             Milestone(
                 rank=int(str(row["rank"])),
@@ -189,7 +209,7 @@ def _activities(snap: Snapshot, store: GraphStore) -> None:
             )
         )
     allocations: dict[str, list[Allocation]] = defaultdict(list)
-    for row in get_query("activity-allocations").run(store).rows:
+    for row in rows("activity-allocations"):
         allocations[str(row["iri"])].append(
             Allocation(
                 label=_text(row, "text") or "",
@@ -199,7 +219,7 @@ def _activities(snap: Snapshot, store: GraphStore) -> None:
             )
         )
     flags: dict[str, list[Flag]] = defaultdict(list)
-    for row in get_query("activity-flags").run(store).rows:
+    for row in rows("activity-flags"):
         flags[str(row["iri"])].append(
             Flag(
                 code=_text(row, "code") or "",
@@ -208,7 +228,7 @@ def _activities(snap: Snapshot, store: GraphStore) -> None:
                 value=_text(row, "value"),
             )
         )
-    for r in activity_rows(store, include_deleted=True):
+    for r in activity_rows(store, include_deleted=True, only=only):
         done = r.status == "Completed"
         ms = [
             m.model_copy(update={"overdue": not done and m.due_by < snap.today})

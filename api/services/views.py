@@ -113,9 +113,15 @@ def home(snap: Snapshot, store: GraphStore) -> dict[str, Any]:
     }
 
 
-def activity(snap: Snapshot, store: GraphStore, item: Activity) -> dict[str, Any]:
-    """The activity page's context, computed once per graph version (pages only read it)."""
-    return snap.remember(("activity-page", item.iri), lambda: _activity(snap, store, item))
+def activity(
+    snap: Snapshot, store: GraphStore, item: Activity, fresh_as_of: str = ""
+) -> dict[str, Any]:
+    """The activity page's context, computed once per graph version (pages only read it);
+    `fresh_as_of`: `item` was read again at that newer version (`catalog.fresh_activity`)."""
+    key = (
+        ("activity-page", item.iri) if not fresh_as_of else ("activity-page", item.iri, fresh_as_of)
+    )
+    return snap.remember(key, lambda: _activity(snap, store, item))
 
 
 def _activity(snap: Snapshot, store: GraphStore, item: Activity) -> dict[str, Any]:
