@@ -90,9 +90,7 @@ def activity_rows(
     """
 
     def run(name: str) -> list[dict[str, Identifier]]:
-        if only is None:
-            return get_query(name).run(store, default_graphs=graphs).rows
-        return _rows(store.query(get_query(name).text, {"iri": URIRef(only)}, graphs))
+        return activity_query_rows(store, name, graphs, only)
 
     base = run("activities")
     bodies: dict[str, list[str]] = defaultdict(list)
@@ -162,7 +160,14 @@ def activity_rows(
     return result
 
 
-def _rows(result: object) -> list[dict[str, Identifier]]:
+def activity_query_rows(
+    store: GraphStore, name: str, graphs: Sequence[str] = (), only: str | None = None
+) -> list[dict[str, Identifier]]:
+    """The rows of a named query about activities (its `?iri` the activity): all of them, or
+    those of the activity IRI `only` (bound as `?iri`). Raises QueryError."""
+    if only is None:
+        return get_query(name).run(store, default_graphs=graphs).rows
+    result = store.query(get_query(name).text, {"iri": URIRef(only)}, graphs)
     if not isinstance(result, SelectResult):
-        raise QueryError("activity queries must be SELECT queries")
+        raise QueryError(f"query {name}: named queries must be SELECT queries")
     return result.rows

@@ -118,10 +118,7 @@ def get_activity(
     service = request.app.state.edits
     activity = find_activity(snap, activity_id)
     if snap.version != store.version() and service.edited_since(activity_id, snap.version):
-        activity = snap.remember(  # its own answer shows an edit at once, all of it
-            ("fresh", activity_id, store.version()),
-            lambda: catalog.fresh_activity(snap, store, activity_id),
-        )
+        activity = catalog.fresh_activity(snap, store, activity_id)  # the whole edit at once
     # The entity tag a PATCH must send back in If-Match (wcokg.edits.service).
     response.headers["ETag"] = service.etag(activity_id)
     source = snap.remember(  # the source cells: edits do not change them

@@ -15,7 +15,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from rdflib import URIRef
 from rdflib.term import Identifier
 
 from wcokg.api.models import (
@@ -40,8 +39,8 @@ from wcokg.api.models import (
 from wcokg.api.services.refresh import Refreshed
 from wcokg.api.services.urls import local_url
 from wcokg.registry import get_query
-from wcokg.store.base import GraphStore, SelectResult
-from wcokg.table import activity_rows
+from wcokg.store.base import GraphStore
+from wcokg.table import activity_query_rows, activity_rows
 
 T = TypeVar("T")
 
@@ -179,9 +178,17 @@ def build_snapshot(store: GraphStore, version: str | None, base: str, today: dat
 def fresh_activity(snap: Snapshot, store: GraphStore, activity_id: str) -> Activity:
     """The activity as the store holds it now, for a snapshot older than its latest edit: its
     own fields and what they give (milestones, allocations, FTE, flags, status) read again for
-    it alone (a few small queries), its links and outcomes (which edits do not change) kept."""
+    it alone (a few small queries), its links and outcomes (which edits do not change) kept;
+    once per snapshot and store version (the REST answer and the page share it)."""
+    version = store.version()
+    return snap.remember(
+        ("fresh-activity", activity_id, version), lambda: _fresh(snap, store, activity_id, version)
+    )
+
+
+def _fresh(snap: Snapshot, store: GraphStore, activity_id: str, version: str | None) -> Activity:
     old = snap.activities[activity_id]
-    scratch = Snapshot(version=store.version(), base=snap.base, today=snap.today)
+    scratch = Snapshot(version=version, base=snap.base, today=snap.today)
     _activities(scratch, store, only=old.iri)
     new = scratch.by_iri.get(old.iri)
     if new is None:
@@ -191,10 +198,7 @@ def fresh_activity(snap: Snapshot, store: GraphStore, activity_id: str) -> Activ
 
 def _activities(snap: Snapshot, store: GraphStore, only: str | None = None) -> None:
     def rows(name: str) -> list[dict[str, Identifier]]:
-        if only is None:
-            return get_query(name).run(store).rows
-        found = store.query(get_query(name).text, {"iri": URIRef(only)})
-        return found.rows if isinstance(found, SelectResult) else []
+        return activity_query_rows(store, name, only=only)
 
     milestones: dict[str, list[Milestone]] = defaultdict(list)
     for row in rows("activity-milestones"):

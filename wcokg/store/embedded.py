@@ -130,9 +130,7 @@ class EmbeddedStore(GraphStore):
         try:
             ox.Store.read_only(str(versions / current)).backup(str(target))
             store = ox.Store(str(target))
-            for quad in removed:
-                store.remove(quad)
-            store.extend(added)
+            _apply(store, removed, added)
             store.flush()
             del store
             delta.mkdir(parents=True)

@@ -621,7 +621,6 @@ class GuardedStore(GraphStore):
         self.reports = QueryPool(MemoryStore, checking) if self.pool is not None else None
         """Another for the whole graph's (`findings`: ~1 s on the seed, minutes at 100x; up to
         600 s), so that edits do not wait behind it either; started when first asked."""
-        self._findings: tuple[str | None, list[Any]] | None = None
         self.lane = (
             BoundedLane(inner, limits.bounded_scan_rows, limits.bounded_path_edges)
             if isinstance(inner, EmbeddedStore)
@@ -671,22 +670,17 @@ class GuardedStore(GraphStore):
         return found
 
     def findings(self) -> list[Any]:
-        """The current graph's findings, computed in the report worker once per version."""
+        """The current graph's findings, computed in the report worker (callers keep them per
+        version: `api.services.validation`)."""
         if self.reports is None:
             return self.inner.findings()
-        version = self.inner.version()
-        known = self._findings
-        if known is not None and known[0] == version:
-            return known[1]
         found = self.reports.run(("findings", self.inner.dump("application/n-triples")))
         assert isinstance(found, list)  # noqa: S101 (a list of findings)
-        self._findings = (version, found)
         return found
 
     def update(self, sparql: str) -> None:
         check_federation(sparql, self.limits.federation_allow, update=True)
         self.inner.update(sparql)
-        self._findings = None  # the version keeps its name
         if self.pool is not None:
             self.pool.restart()
         if self.lane is not None:

@@ -26,18 +26,18 @@ import httpx
 import pyoxigraph as ox
 
 from wcokg.errors import QueryError, StoreError
-from wcokg.store.formats import RawResult
+from wcokg.mediatypes import ALIASES
+from wcokg.store.formats import SOLUTION_FORMATS, RawResult
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+_READ = ("application/sparql-results+json", "application/sparql-results+xml")
 RESULTS_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/xml": ox.QueryResultsFormat.XML,
+    name: SOLUTION_FORMATS[target]
+    for name, target in [*((t, t) for t in _READ), *ALIASES.items()]
+    if target in _READ
 }
-"""Result formats the client reads (the offered ones and their usual aliases)."""
+"""Result formats the client reads (the offered ones and their aliases in `wcokg.mediatypes`)."""
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "text/plain": ox.RdfFormat.N_TRIPLES,
