@@ -38,11 +38,13 @@ from wcokg.api.services.auth import Accounts
 from wcokg.api.services.catalog import CATALOG
 from wcokg.api.services.warmup import Warmer
 from wcokg.api.services.web import STATIC_DIR
+from wcokg.edits.process import EditProcess
 from wcokg.edits.service import EditService
 from wcokg.errors import WcokgError
 from wcokg.registry import registry
 from wcokg.settings import Settings, get_settings
 from wcokg.store import GraphStore, open_store
+from wcokg.store.guarded import store_factory
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.warmer.start()
     await sync_edits(app)
     yield
+    close = getattr(app.state.edits, "close", None)
+    if close is not None:
+        await run_in_threadpool(close)  # the edit process, if one was started
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -122,10 +127,19 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     # Accounts and edits (README: Editing): after the store is guarded, so that storing a draft
     # restarts the query workers on the new version.
     app.state.accounts = Accounts.from_settings(settings)
-    app.state.edits = EditService(app.state.store, settings)
+    app.state.edits = edit_service(app.state.store, settings)
     # HEAD wherever GET is served (outermost: every layer inside sees a GET).
     app.add_middleware(HeadAsGet)
     return app
+
+
+def edit_service(store: GraphStore, settings: Settings) -> EditService | EditProcess:
+    """The edit service: in a process of its own when the settings ask and the store can be
+    opened there again (`wcokg.edits.process`), else in this one."""
+    factory = store_factory(store) if settings.edit_process else None
+    if factory is None:
+        return EditService(store, settings)
+    return EditProcess(store, settings, factory)
 
 
 async def sync_edits(app: FastAPI) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,8 +23,14 @@ PAGE = "/wp/ptc-2022-2025/activity/I-23"
 
 
 @pytest.fixture
-def client(tmp_path: Path, seed_report: BuildReport) -> Iterator[TestClient]:
-    settings = edit_settings(tmp_path, login_attempts=3)
+def client(
+    tmp_path: Path, seed_report: BuildReport, request: pytest.FixtureRequest
+) -> Iterator[TestClient]:
+    """The app with its users; edits in a process of their own (the default) unless the test
+    asks for `client` with the parameter False."""
+    settings = edit_settings(
+        tmp_path, login_attempts=3, edit_process=getattr(request, "param", True)
+    )
     add_users(settings)
     app = create_app(settings, fresh_store(settings, seed_report.graph))
     with TestClient(app) as c:
@@ -60,6 +68,7 @@ def test_wrong_credentials_are_401_then_429(client: TestClient) -> None:
     assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
 
 
+@pytest.mark.parametrize("client", [True, False], ids=["own process", "in process"], indirect=True)
 def test_the_done_when_scenario(client: TestClient) -> None:
     swg, dmpt = token(client, "swg-editor"), token(client, "dmpt-editor")
     tag = etag(client)
@@ -305,6 +314,7 @@ def test_a_server_nobody_logs_in_to_writes_nothing(
     assert not settings.private_path().exists()
 
 
+@pytest.mark.parametrize("client", [True, False], ids=["own process", "in process"], indirect=True)
 def test_an_edited_activity_shows_all_of_its_edit_at_once(client: TestClient) -> None:
     """Lists may follow edits a moment later, but the edited activity's own answer and page
     show the whole edit at once (the timeline's milestones, the allocations' FTE), with the
@@ -353,3 +363,25 @@ def test_control_characters_are_refused(client: TestClient) -> None:
     fine = patch(client, {**swg, "If-Match": tag}, {"kpi": "Tab\tand\nline ends are text"})
     assert fine.status_code == 200, fine.text
     assert client.get("/export/xlsx").status_code == 200
+
+
+def test_edits_are_made_in_a_process_of_their_own_that_may_die(client: TestClient) -> None:
+    """The draft and its edits live in a child process (readers never wait for an edit's
+    work); a child killed answers 503 once, the next edit starts another, which replays the
+    log: nothing answered 200 is lost."""
+    service = client.app.state.edits  # type: ignore[attr-defined]
+    swg = token(client, "swg-editor")
+    done = patch(client, {**swg, "If-Match": etag(client)}, {"kpi": "first, before the kill"})
+    assert done.status_code == 200, done.text
+    child = service.child_pid()
+    assert child != os.getpid()
+    os.kill(child, signal.SIGKILL)
+    lost = patch(client, {**swg, "If-Match": etag(client)}, {"kpi": "while the child is gone"})
+    assert lost.status_code == 503, lost.text
+    assert lost.headers["content-type"] == "application/problem+json"
+    again = patch(client, {**swg, "If-Match": etag(client)}, {"kpi": "second, after the kill"})
+    assert again.status_code == 200, again.text
+    assert service.child_pid() not in (child, os.getpid())
+    assert client.get("/activities/I-23").json()["kpi"] == "second, after the kill"
+    logged = [e["new"] for e in client.get("/edits?activity=I-23", headers=swg).json()]
+    assert "first, before the kill" in logged and "while the child is gone" not in logged

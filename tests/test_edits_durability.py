@@ -45,6 +45,19 @@ class Server:
         wait_until_answers(f"{self.url}/health", self.process)
         return self
 
+    def children(self) -> list[int]:
+        """The server's child processes (query workers, the edit process), from /proc."""
+        assert self.process is not None
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                stat = (entry / "stat").read_text()
+            except (OSError, ValueError):
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                found.append(int(entry.name))
+        return found
+
     def kill(self) -> None:
         assert self.process is not None
         self.process.send_signal(signal.SIGKILL)
@@ -135,10 +148,17 @@ def test_killed_during_edits_loses_nothing_answered_200(env: dict[str, str]) -> 
     while len(acknowledged) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.3)  # most likely mid-edit now
+    children = server.children()
     server.kill()
     stop.set()
     worker.join(timeout=120)
     assert len(acknowledged) >= 3
+    # no process left behind: the query workers and the edit process stop with the server
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in children):
+        time.sleep(0.1)
+    left = [pid for pid in children if Path(f"/proc/{pid}").exists()]
+    assert len(children) >= 2 and not left, (children, left)
     restarted = Server(env).start()
     try:
         kpi, _ = restarted.kpi()

@@ -104,6 +104,11 @@ class Settings(BaseSettings):
     sparql_cache_entry_bytes: int = 1024 * 1024
     """Larger `/sparql` answers are not kept."""
 
+    edit_process: bool = True
+    """Make edits in a process of their own (`wcokg.edits.process`), so that readers never wait
+    for an edit's work; off: in the serving process (one process fewer, slower reads while
+    editors save)."""
+
     warm_up: bool = True
     """At start-up and after a new graph version, compute in a background thread what pages
     and parameterless named queries need, so that the first requests do not pay for it."""

@@ -25,6 +25,7 @@ from wcokg.api.services.web import current_snapshot, render
 from wcokg.edits.errors import EditError, EditInvalid
 from wcokg.edits.fields import EDITABLE, MAX_FIELD_CHARS, STATUSES
 from wcokg.edits.log import Edit
+from wcokg.edits.process import EditProcess
 from wcokg.edits.service import EditOutcome, EditService
 
 router = APIRouter(tags=["Edits"])
@@ -87,8 +88,8 @@ async def in_edit_thread(func: Callable[..., T], *args: Any) -> T:
     return await anyio.to_thread.run_sync(func, *args, limiter=EDIT_THREADS)
 
 
-def edits_of(request: Request) -> EditService:
-    service: EditService = request.app.state.edits
+def edits_of(request: Request) -> EditService | EditProcess:
+    service: EditService | EditProcess = request.app.state.edits
     return service
 
 

@@ -18,8 +18,6 @@ import time
 from datetime import date
 from typing import Any
 
-from rdflib import Graph
-
 from wcokg.api.cache import ResultCache
 from wcokg.api.services import catalog, validation
 from wcokg.errors import WcokgError
@@ -99,8 +97,7 @@ class Warmer:
         catalog.snapshot(store, base, today if isinstance(today, date) else None)
         edits = getattr(self.state, "edits", None)
         if edits is not None:
-            edits.sync_state()  # the draft in memory (~1 s on the seed), not on the first edit
-            store.violations(Graph())  # the validation worker started, its shapes read
+            edits.warm()  # the draft in memory and the validation worker, before the first edit
         validation.report(store, stale_ok=True)  # made once edits pause (services.refresh)
         warm_named_queries(store, self.state.cache)
 

@@ -52,3 +52,7 @@ class EditInvalid(EditError):
     def __init__(self, message: str, findings: list[Finding]) -> None:
         super().__init__(message)
         self.findings = findings
+
+    def __reduce__(self) -> tuple[type[EditInvalid], tuple[str, list[Finding]]]:
+        """Pickled with its findings (it crosses from the edit process, `wcokg.edits.process`)."""
+        return (type(self), (str(self), self.findings))

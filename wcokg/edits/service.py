@@ -27,7 +27,6 @@ import hashlib
 import re
 import threading
 import uuid
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -73,6 +72,7 @@ from wcokg.edits.fields import (
 )
 from wcokg.edits.log import Closing, Edit, EditLog, LogWriter, NewEdit
 from wcokg.edits.revision import close_draft, draft_of, drafts, open_draft, publish
+from wcokg.edits.trail import VersionTrail
 from wcokg.errors import StoreError
 from wcokg.loaders.reference import load_reference
 from wcokg.namespaces import WCOKG, Minter
@@ -147,12 +147,7 @@ class EditService:
         self._pending_lock = threading.Lock()
         self._state: _State | None = None
         self._heads: tuple[str | None, str] | None = None  # (store version, base version)
-        self._recent: dict[str, str | None] = {}
-        """Per activity edited since the store was read: the version its latest edit is in."""
-        self._made: deque[str | None] = deque(maxlen=1024)  # the versions it stored, in order
-        self._made_order: dict[str | None, int] = {}  # and their order
-        self._made_dropped = 0
-        self._storing = False  # a draft is being stored: the next version is this service's
+        self.trail = VersionTrail()
 
     # -- reading -------------------------------------------------------------------------
 
@@ -182,18 +177,12 @@ class EditService:
     def made_current_version(self) -> bool:
         """The store's current version is a draft this service stored (an edit), not a build
         or another process's change."""
-        return self._storing or self.store.version() in self._made_order
+        return self.trail.made(self.store.version())
 
     def edited_since(self, activity_id: str, version: str | None) -> bool:
         """Whether the activity has an accepted edit newer than graph version `version` (a view
         made from that version would not show it); never waits for an edit being made."""
-        last = self._recent.get(activity_id, version)
-        if last == version:
-            return False
-        order = self._made_order
-        if version not in order:  # a build, or older than the versions remembered
-            return True
-        return last in order and order[last] > order[version]
+        return self.trail.edited_since(activity_id, version)
 
     def conflicts(self) -> tuple[int, ...]:
         """Seqs of the logged edits that did not apply on the current base."""
@@ -228,7 +217,7 @@ class EditService:
 
     def _load(self) -> SyncReport:
         """Read the stored graph, replay the log on its base when it is behind, keep the draft."""
-        self._recent = {}
+        self.trail.forget_activities()
         version = self.store.version()
         graph = graph_from_ntriples(self.store.dump("application/n-triples"))
         named = self._named_graphs()
@@ -295,6 +284,12 @@ class EditService:
                 self._load()
             assert self._state is not None  # noqa: S101 (_load always sets it)
             return self._state
+
+    def warm(self) -> None:
+        """Load the draft (~1 s on the seed) and start the validation worker, so that the
+        first edit does not wait for them (the start-up warm-up calls this)."""
+        self.sync_state()
+        self.store.violations(Graph())
 
     # -- writing -------------------------------------------------------------------------
 
@@ -394,13 +389,14 @@ class EditService:
         for request in batch:
             request.done = True
             if request.outcome is not None and request.outcome.edits:
-                self._recent[request.activity_id] = request.outcome.version
+                self.trail.edited(request.activity_id, request.outcome.version)
 
     def _store_draft(self, state: _State, undos: list[_Undo]) -> str:
         """Store the draft as a new version: the edits' changes alone (`GraphStore.patch`; an
         edit that opened a programme's draft revision brings the new named graph whole and
         every change of the default graph)."""
-        self._storing = True
+        self.trail.storing()
+        version: str | None = None
         try:
             changes = [_net_change(None, [undo.delta for undo in undos])]
             parts: dict[str, list[Delta]] = {}
@@ -409,13 +405,8 @@ class EditService:
                     parts.setdefault(undo.part_name, []).append(undo.part[1])
             changes += [_net_change(name, deltas) for name, deltas in parts.items()]
             version = self.store.patch(changes, state.graph, named_graphs=state.named)
-            if len(self._made) == self._made.maxlen:
-                self._made_order.pop(self._made[0], None)
-                self._made_dropped += 1
-            self._made.append(version)
-            self._made_order[version] = len(self._made) + self._made_dropped
         finally:
-            self._storing = False
+            self.trail.stored(version)
         return version
 
     def _make(
@@ -589,7 +580,7 @@ class EditService:
                 version = self.store.replace(graph, named_graphs=named)
             self._state = _State(version, str(version or ""), graph, None, named)
             self._heads = None
-            self._recent = {}
+            self.trail.forget_activities()
             return closing
 
 

@@ -1,0 +1,207 @@
+"""The edit service in a process of its own (`WCOKG_EDIT_PROCESS`, on by default).
+
+Why: an edit costs the process making it ~60 ms of interpreter time (the draft's rdflib
+graphs, the neighbourhood it validates, the delta it stores), and in the serving process every
+read waited for the interpreter meanwhile: with 20 editors saving every 2.5-7.5 s, read p99
+was 85-110 ms, against 31 ms at a quarter of that rate (`benchmarks/edit_load.py`,
+BENCHMARKS.md "Edits under load").
+
+So the draft lives in a child process (spawned by `multiprocessing`'s manager; it talks over a
+local socket with a random authentication key, and stops when its parent does). The serving
+process forwards to it what writes or needs the draft (`submit`, `revert`, `publish`,
+`discard`, `values`, `conflicts`, `sync`, `warm`), each call on its own connection (so the
+child's group commit sees concurrent edits as before), and answers itself what readers ask on
+every request: ETags (the edit log and the store, `EditService.etag`), `made_current_version`
+and `edited_since` (a `VersionTrail` fed by the outcomes it forwards). If the child dies, the
+call answers StoreError (503) and the next one starts a new child, which replays the log
+(`EditService.sync`): nothing answered 200 is lost.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping
+from multiprocessing.managers import BaseManager
+from typing import Any
+
+from wcokg.accounts.users import User
+from wcokg.edits.log import Closing
+from wcokg.edits.service import EditOutcome, EditService, SyncReport, edit_log
+from wcokg.edits.trail import VersionTrail
+from wcokg.errors import StoreError
+from wcokg.settings import Settings
+from wcokg.store.base import GraphStore
+from wcokg.store.guarded import GuardedStore, QueryLimits
+
+log = logging.getLogger(__name__)
+
+PARENT_POLL_SECONDS = 1.0
+"""How often the child checks that the serving process is still there."""
+
+_GONE = (EOFError, ConnectionError, OSError)
+"""What a call raises when the child is gone (killed, out of memory)."""
+
+
+class ChildEdits(EditService):
+    """The edit service as the child runs it."""
+
+    def pid(self) -> int:
+        """The child's process id (tests, operators)."""
+        return os.getpid()
+
+
+def open_service(factory: Callable[[], GraphStore], settings: Settings) -> ChildEdits:
+    """The child's edit service, on the store `factory` opens (one query worker: the child's
+    own queries are few; SHACL validation in a worker of its own, as in the serving process)."""
+    limits = QueryLimits.from_settings(settings)
+    limits = dataclasses.replace(limits, workers=min(limits.workers, 1))
+    return ChildEdits(GuardedStore(factory(), limits), settings)
+
+
+def _watch_parent(parent: int) -> None:
+    """Started in the child: it exits when the serving process is gone (even killed -9)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="wcokg-edits-parent", daemon=True).start()
+
+
+class _Manager(BaseManager):
+    """Serves one `EditService` from a child process."""
+
+
+_Manager.register("EditService", callable=open_service)
+
+
+class EditProcess:
+    """The serving process's side of an edit service running in a child process; used by the
+    API exactly as an `EditService` (same methods, same errors)."""
+
+    def __init__(
+        self, store: GraphStore, settings: Settings, factory: Callable[[], GraphStore]
+    ) -> None:
+        self.store = store
+        self.log = edit_log(settings)
+        self.trail = VersionTrail()
+        self._local = EditService(store, settings)  # ETags only: it never loads the draft
+        self._settings = settings
+        self._factory = factory
+        self._lock = threading.Lock()
+        self._manager: _Manager | None = None
+        self._remote: Any = None
+
+    # -- what readers ask: answered here -------------------------------------------------
+
+    def base_version(self) -> str:
+        return self._local.base_version()
+
+    def etag(self, activity_id: str) -> str:
+        return self._local.etag(activity_id)
+
+    def made_current_version(self) -> bool:
+        return self.trail.made(self.store.version())
+
+    def edited_since(self, activity_id: str, version: str | None) -> bool:
+        return self.trail.edited_since(activity_id, version)
+
+    # -- what needs the draft: forwarded -------------------------------------------------
+
+    def conflicts(self) -> tuple[int, ...]:
+        if self.log.last_seq() == 0:
+            return ()
+        found: tuple[int, ...] = self._call("conflicts")
+        return found
+
+    def values(self, activity_id: str) -> tuple[dict[str, str], list[str]]:
+        found: tuple[dict[str, str], list[str]] = self._call("values", activity_id)
+        return found
+
+    def sync(self) -> SyncReport:
+        version = self.store.version()
+        if not self.log.pending() and self._local.base_version() == str(version or ""):
+            return SyncReport(False, version=version)  # no draft to replay: no child needed
+        report: SyncReport = self._call("sync")
+        if report.replayed:
+            self.trail.forget_activities()
+        return report
+
+    def warm(self) -> None:
+        self._call("warm")
+
+    def submit(
+        self, user: User, activity_id: str, changes: Mapping[str, str], if_match: str | None
+    ) -> EditOutcome:
+        return self._write("submit", user, activity_id, dict(changes), if_match)
+
+    def revert(self, user: User, seq: int) -> EditOutcome:
+        return self._write("revert", user, seq)
+
+    def publish(self, user: User, code: str) -> Closing:
+        closing: Closing = self._call("publish", user, code)
+        self.trail.forget_activities()
+        return closing
+
+    def discard(self, user: User) -> Closing:
+        closing: Closing = self._call("discard", user)
+        self.trail.forget_activities()
+        return closing
+
+    def child_pid(self) -> int:
+        """The process id of the child making the edits (started if it was not)."""
+        pid: int = self._call("pid")
+        return pid
+
+    def close(self) -> None:
+        """Stop the child (the app's shutdown)."""
+        with self._lock:
+            manager, self._manager, self._remote = self._manager, None, None
+        if manager is not None:
+            manager.shutdown()
+
+    # -- the child -----------------------------------------------------------------------
+
+    def _write(self, method: str, *args: Any) -> EditOutcome:
+        self.trail.storing()
+        outcome: EditOutcome | None = None
+        try:
+            outcome = self._call(method, *args)
+        finally:
+            self.trail.stored(outcome.version if outcome is not None else None)
+        assert outcome is not None  # noqa: S101 (raised otherwise)
+        if outcome.edits:
+            self.trail.edited(outcome.edits[0].activity, outcome.version)
+        return outcome
+
+    def _call(self, method: str, *args: Any) -> Any:
+        try:
+            remote = self._service()
+        except _GONE as error:
+            log.warning("the edit process did not start: %s", error)
+            raise StoreError("the edit process did not start (see the server log)") from None
+        try:
+            return getattr(remote, method)(*args)
+        except _GONE as error:
+            log.warning("the edit process stopped (%s); the next edit starts another", error)
+            with self._lock:
+                if self._remote is remote:
+                    self._remote = None
+            raise StoreError("the edit process stopped; try again") from None
+
+    def _service(self) -> Any:
+        with self._lock:
+            if self._remote is None:
+                manager = _Manager(ctx=multiprocessing.get_context("spawn"))
+                manager.start(_watch_parent, (os.getpid(),))
+                if self._manager is not None:
+                    self._manager.shutdown()
+                self._manager = manager
+                self._remote = manager.EditService(self._factory, self._settings)  # type: ignore[attr-defined]
+            return self._remote
