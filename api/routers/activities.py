@@ -118,7 +118,8 @@ def get_activity(
     service = request.app.state.edits
     activity = find_activity(snap, activity_id)
     if snap.version != store.version() and service.edited_since(activity_id, snap.version):
-        activity = catalog.fresh_activity(snap, store, activity_id)  # the whole edit at once
+        as_of = service.latest_edit(activity_id) or str(store.version())
+        activity = catalog.fresh_activity(snap, store, activity_id, as_of)  # the whole edit
     # The entity tag a PATCH must send back in If-Match (wcokg.edits.service).
     response.headers["ETag"] = service.etag(activity_id)
     source = snap.remember(  # the source cells: edits do not change them

@@ -62,15 +62,15 @@ async def dereference(
     iri = iri_for_path(request.url.path, settings.base)
     if iri in snap.by_iri and choose(request, OFFERS) == "text/html":
         # An activity page: its HTML is made once per graph version (and path), in a thread;
-        # an activity edited after this snapshot is read again for the current version.
-        fresh = _edited_since(request, store, snap, iri)
+        # an activity edited after this snapshot is read again, once per edit of it.
+        as_of = _fresh_as_of(request, store, snap, iri)
         key: Hashable = _page_key(iri, request)  # the fast path (`peek`) looks it up
-        if fresh:
-            key = (key, store.version())
+        if as_of is not None:
+            key = (key, as_of)
         body = snap.derived.get(key)
         if body is None:
             body = await run_in_threadpool(
-                snap.remember, key, lambda: _activity_page(request, iri, store, snap, fresh).body
+                snap.remember, key, lambda: _activity_page(request, iri, store, snap, as_of).body
             )
         return HTMLResponse(body, headers=VARY)
     return await run_in_threadpool(describe, request, iri, store, snap)
@@ -87,7 +87,7 @@ def describe(request: Request, iri: str, store: StoreDep, snap: SnapshotDep) -> 
     media_type = choose(request, OFFERS)
     if media_type == "text/html" and iri in snap.by_iri:
         # An activity's page is made from the snapshot alone: no need for its description.
-        return _activity_page(request, iri, store, snap, _edited_since(request, store, snap, iri))
+        return _activity_page(request, iri, store, snap, _fresh_as_of(request, store, snap, iri))
     graph = resources.describe(store, iri)
     if len(graph) == 0:
         if media_type == "text/html":
@@ -115,7 +115,7 @@ def page_for(
     assert isinstance(graph, Graph)  # noqa: S101
     types = resources.types_of(graph, iri)
     if iri in snap.by_iri:
-        return _activity_page(request, iri, store, snap, _edited_since(request, store, snap, iri))
+        return _activity_page(request, iri, store, snap, _fresh_as_of(request, store, snap, iri))
     for body in snap.bodies.values():
         if body.iri == iri:
             return render(request, "body.html", views.body(snap, body.id), headers=VARY)
@@ -137,23 +137,28 @@ def _page_key(iri: str, request: Request) -> tuple[str, str, str]:
     return ("activity-html", iri, request.url.path)
 
 
-def _edited_since(request: Request, store: StoreDep, snap: SnapshotDep, iri: str) -> bool:
-    """The activity has an edit newer than `snap` (`EditService.edited_since`)."""
+def _fresh_as_of(request: Request, store: StoreDep, snap: SnapshotDep, iri: str) -> str | None:
+    """When the activity has an edit newer than `snap` (`EditService.edited_since`): the
+    version of its latest edit (the store's, when not known), else None."""
     if snap.version == store.version():
-        return False
+        return None
     edits = getattr(request.app.state, "edits", None)
-    return edits is not None and edits.edited_since(snap.by_iri[iri].id, snap.version)
+    activity_id = snap.by_iri[iri].id
+    if edits is None or not edits.edited_since(activity_id, snap.version):
+        return None
+    latest: str | None = edits.latest_edit(activity_id)
+    return latest or str(store.version())
 
 
 def _activity_page(
-    request: Request, iri: str, store: StoreDep, snap: SnapshotDep, fresh: bool = False
+    request: Request, iri: str, store: StoreDep, snap: SnapshotDep, as_of: str | None = None
 ) -> Response:
-    """The page; `fresh`: the activity read again for the current version (`fresh_activity`)."""
-    if not fresh:
+    """The page; with `as_of`, the activity read again for its latest edit (`fresh_activity`)."""
+    if as_of is None:
         context = views.activity(snap, store, snap.by_iri[iri])
     else:
-        item = catalog.fresh_activity(snap, store, snap.by_iri[iri].id)
-        context = views.activity(snap, store, item, str(store.version()))
+        item = catalog.fresh_activity(snap, store, snap.by_iri[iri].id, as_of)
+        context = views.activity(snap, store, item, as_of)
     return render(request, "activity.html", context, headers=VARY)
 
 

@@ -25,13 +25,14 @@ import multiprocessing
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from multiprocessing.managers import BaseManager
 from typing import Any
 
 from wcokg.accounts.users import User
 from wcokg.edits.log import Closing
-from wcokg.edits.service import EditOutcome, EditService, SyncReport, edit_log
+from wcokg.edits.service import EditOutcome, EditService, SyncReport, edit_log, entity_tag
 from wcokg.edits.trail import VersionTrail
 from wcokg.errors import StoreError
 from wcokg.settings import Settings
@@ -42,6 +43,9 @@ log = logging.getLogger(__name__)
 
 PARENT_POLL_SECONDS = 1.0
 """How often the child checks that the serving process is still there."""
+
+BASES_KEPT = 64
+"""Base versions remembered for the latest versions edits made."""
 
 _GONE = (EOFError, ConnectionError, OSError)
 """What a call raises when the child is gone (killed, out of memory)."""
@@ -95,22 +99,29 @@ class EditProcess:
         self._settings = settings
         self._factory = factory
         self._lock = threading.Lock()
+        self._bases: OrderedDict[str | None, str] = OrderedDict()  # version -> base version
         self._manager: _Manager | None = None
         self._remote: Any = None
 
     # -- what readers ask: answered here -------------------------------------------------
 
     def base_version(self) -> str:
-        return self._local.base_version()
+        """Known from the child's outcomes for the versions its edits made (reading the draft
+        marker instead would open each new version's store on a reader's request)."""
+        base = self._bases.get(self.store.version())
+        return base if base is not None else self._local.base_version()
 
     def etag(self, activity_id: str) -> str:
-        return self._local.etag(activity_id)
+        return entity_tag(self.base_version(), activity_id, self.log.last_seq(activity_id))
 
     def made_current_version(self) -> bool:
         return self.trail.made(self.store.version())
 
     def edited_since(self, activity_id: str, version: str | None) -> bool:
         return self.trail.edited_since(activity_id, version)
+
+    def latest_edit(self, activity_id: str) -> str | None:
+        return self.trail.latest(activity_id)
 
     # -- what needs the draft: forwarded -------------------------------------------------
 
@@ -176,6 +187,10 @@ class EditProcess:
         finally:
             self.trail.stored(outcome.version if outcome is not None else None)
         assert outcome is not None  # noqa: S101 (raised otherwise)
+        with self._lock:
+            self._bases[outcome.version] = outcome.base_version
+            while len(self._bases) > BASES_KEPT:
+                self._bases.popitem(last=False)
         if outcome.edits:
             self.trail.edited(outcome.edits[0].activity, outcome.version)
         return outcome

@@ -117,6 +117,9 @@ class EditOutcome:
     etag: str
     values: dict[str, str]
     version: str | None
+    """The store version the edit is in (the current one when it changed nothing)."""
+    base_version: str = ""
+    """The version of the graph as built that `version` stands on (in the ETag)."""
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,7 @@ class EditService:
 
     def etag(self, activity_id: str) -> str:
         """The activity's entity tag: changes with its every edit and with a rebuild."""
-        return _etag(self.base_version(), activity_id, self.log.last_seq(activity_id))
+        return entity_tag(self.base_version(), activity_id, self.log.last_seq(activity_id))
 
     def made_current_version(self) -> bool:
         """The store's current version is a draft this service stored (an edit), not a build
@@ -183,6 +186,12 @@ class EditService:
         """Whether the activity has an accepted edit newer than graph version `version` (a view
         made from that version would not show it); never waits for an edit being made."""
         return self.trail.edited_since(activity_id, version)
+
+    def latest_edit(self, activity_id: str) -> str | None:
+        """The store version the activity's latest accepted edit is in (None: none since the
+        draft was read): a view of the activity read at or after it stays right until the
+        activity's next edit, whatever other activities' edits make meanwhile."""
+        return self.trail.latest(activity_id)
 
     def conflicts(self) -> tuple[int, ...]:
         """Seqs of the logged edits that did not apply on the current base."""
@@ -382,9 +391,10 @@ class EditService:
             assert located is not None  # noqa: S101 (it was just edited)
             request.outcome = EditOutcome(
                 rows,
-                _etag(state.base_version, request.activity_id, rows[-1].seq),
+                entity_tag(state.base_version, request.activity_id, rows[-1].seq),
                 read_values(state.graph, located.node),
                 self._state.version if self._state else None,
+                state.base_version,
             )
         for request in batch:
             request.done = True
@@ -424,7 +434,9 @@ class EditService:
                 f"{user.name} ({user.role}) may not edit {request.activity_id}: "
                 "editors edit the activities their bodies are responsible for"
             )
-        etag = _etag(state.base_version, request.activity_id, writer.last_seq(request.activity_id))
+        etag = entity_tag(
+            state.base_version, request.activity_id, writer.last_seq(request.activity_id)
+        )
         if request.kind == "edit":
             if request.if_match is None:
                 raise PreconditionRequired(
@@ -438,7 +450,7 @@ class EditService:
         new = {f: clean_value(f, v) for f, v in request.changes.items()}
         changed = {f: v for f, v in new.items() if v != old[f]}
         if not changed:
-            request.outcome = EditOutcome([], etag, old, state.version)
+            request.outcome = EditOutcome([], etag, old, state.version, state.base_version)
             return None
         # what the activity breaks already is not this edit's doing
         before = activity_violations(graph, found.node, request.activity_id, self.store.violations)
@@ -672,7 +684,9 @@ _GRAPH_TRIPLES_QUERY = (files("wcokg.edits") / "graph-triples.rq").read_text(enc
 """The base version a stored draft names (no row: the graph is as built)."""
 
 
-def _etag(base_version: str, activity_id: str, last_seq: int) -> str:
+def entity_tag(base_version: str, activity_id: str, last_seq: int) -> str:
+    """An activity's ETag: a strong tag hashing the draft's base version, the activity and the
+    seq of its latest edit in the log (so it changes with every edit and every rebuild)."""
     digest = hashlib.sha256(f"{base_version}\x00{activity_id}\x00{last_seq}".encode()).hexdigest()
     return f'"{digest[:32]}"'
 

@@ -63,6 +63,11 @@ class VersionTrail:
         """`current` (the store's version) is one an edit made, or a draft is being stored."""
         return self._storing > 0 or current in self._order
 
+    def latest(self, activity_id: str) -> str | None:
+        """The version the activity's latest edit is in (None: no edit since the draft was
+        read)."""
+        return self._recent.get(activity_id)
+
     def edited_since(self, activity_id: str, version: str | None) -> bool:
         """Whether the activity has an accepted edit newer than `version`."""
         last = self._recent.get(activity_id, version)
