@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from wcokg.accounts.tokens import TokenSigner, load_secret
 from wcokg.api.app import create_app
+from wcokg.api.services import catalog
 from wcokg.build import BuildReport
 
 PAGE = "/wp/ptc-2022-2025/activity/I-23"
@@ -385,3 +386,43 @@ def test_edits_are_made_in_a_process_of_their_own_that_may_die(client: TestClien
     assert client.get("/activities/I-23").json()["kpi"] == "second, after the kill"
     logged = [e["new"] for e in client.get("/edits?activity=I-23", headers=swg).json()]
     assert "first, before the kill" in logged and "while the child is gone" not in logged
+
+
+def test_an_edited_activity_is_read_again_once_per_edit_of_it(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Other activities' edits make new store versions too; they must not make an edited
+    activity's answer and page be read and rendered again (20 editors made that the readers'
+    p99), and its answer must still be its latest edit."""
+    reads: list[str] = []
+    fresh = catalog._fresh
+
+    def counted(snap, store, activity_id, version):  # type: ignore[no-untyped-def]
+        reads.append(activity_id)
+        return fresh(snap, store, activity_id, version)
+
+    monkeypatch.setattr(catalog, "_fresh", counted)
+    # the snapshot stays the one before the edits for the whole test (rebuilt in 60 s)
+    monkeypatch.setattr(catalog, "SNAPSHOT_SETTLE_SECONDS", 60.0)
+    monkeypatch.setattr(catalog, "SNAPSHOT_MAX_STALE_SECONDS", 60.0)
+    swg = token(client, "swg-editor")
+    assert client.get("/activities?limit=1").status_code == 200  # a snapshot older than edits
+    assert patch(client, {**swg, "If-Match": etag(client)}, {"kpi": "I-23 once"}).status_code == 200
+    first = client.get("/activities/I-23")
+    assert first.json()["kpi"] == "I-23 once"
+    assert client.get(PAGE, headers={"Accept": "text/html"}).status_code == 200
+    assert reads == ["I-23"]  # the answer and the page share one read
+    for n in range(3):  # another activity's edits: new versions, I-23 unchanged
+        tag = etag(client, "I-24")
+        assert (
+            patch(client, {**swg, "If-Match": tag}, {"kpi": f"I-24 {n}"}, "I-24").status_code == 200
+        )
+        again = client.get("/activities/I-23")
+        assert again.json()["kpi"] == "I-23 once" and again.headers["etag"] == first.headers["etag"]
+        assert "I-23 once" in client.get(PAGE, headers={"Accept": "text/html"}).text
+    assert reads.count("I-23") == 1, reads
+    assert (
+        patch(client, {**swg, "If-Match": etag(client)}, {"kpi": "I-23 twice"}).status_code == 200
+    )
+    assert client.get("/activities/I-23").json()["kpi"] == "I-23 twice"
+    assert reads.count("I-23") == 2, reads
