@@ -8,7 +8,7 @@ import io
 import os
 import re
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from wcokg.accounts.tokens import TokenSigner, load_secret
 from wcokg.api.app import create_app
 from wcokg.api.services import catalog
 from wcokg.build import BuildReport
+from wcokg.store import RemoteStore
 
 PAGE = "/wp/ptc-2022-2025/activity/I-23"
 
@@ -426,3 +427,22 @@ def test_an_edited_activity_is_read_again_once_per_edit_of_it(
     )
     assert client.get("/activities/I-23").json()["kpi"] == "I-23 twice"
     assert reads.count("I-23") == 2, reads
+
+
+def test_edits_in_the_edit_process_on_the_external_store(
+    tmp_path: Path, seed_report: BuildReport, oxigraph_server: Callable[[], RemoteStore]
+) -> None:
+    """The edit process opens the external store again (`store_factory`): an edit through the
+    API is stored there and shown at once."""
+    settings = edit_settings(tmp_path, edit_process=True)
+    add_users(settings)
+    store = oxigraph_server()
+    store.replace(seed_report.graph)
+    with TestClient(create_app(settings, store)) as remote:
+        swg = token(remote, "swg-editor")
+        done = patch(remote, {**swg, "If-Match": etag(remote)}, {"status": "Completed"})
+        assert done.status_code == 200, done.text
+        assert remote.app.state.edits.child_pid() != os.getpid()  # type: ignore[attr-defined]
+        shown = remote.get("/activities/I-23")
+        assert shown.json()["status"] == "Completed"
+        assert shown.headers["etag"] == done.headers["etag"]
