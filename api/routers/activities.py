@@ -116,12 +116,13 @@ def get_activity(
     activity_id: str, snap: SnapshotDep, store: StoreDep, request: Request, response: Response
 ) -> Activity:
     service = request.app.state.edits
+    # The entity tag a PATCH must send back in If-Match (wcokg.edits.service), read before the
+    # body: the body is then at least as new as the tag (never an older body under a newer tag).
+    tag, seq = service.etag_and_seq(activity_id)
     activity = find_activity(snap, activity_id)
-    if snap.version != store.version() and service.edited_since(activity_id, snap.version):
-        as_of = service.latest_edit(activity_id) or str(store.version())
-        activity = catalog.fresh_activity(snap, store, activity_id, as_of)  # the whole edit
-    # The entity tag a PATCH must send back in If-Match (wcokg.edits.service).
-    response.headers["ETag"] = service.etag(activity_id)
+    if seq and snap.version != store.version():  # the snapshot may miss its latest edits
+        activity = catalog.fresh_activity(snap, store, activity_id, seq)  # the whole edit
+    response.headers["ETag"] = tag
     source = snap.remember(  # the source cells: edits do not change them
         ("provenance", activity.iri), lambda: catalog.provenance(store, activity)
     )

@@ -22,7 +22,7 @@ from starlette.responses import Response
 from wcokg.api.problems import PROBLEM, Problem
 from wcokg.api.services.auth import AnyUser, BearerUser, check_csrf, session_of
 from wcokg.api.services.web import current_snapshot, render
-from wcokg.edits.errors import EditError, EditInvalid
+from wcokg.edits.errors import EditError, EditInvalid, PreconditionFailed
 from wcokg.edits.fields import EDITABLE, MAX_FIELD_CHARS, STATUSES
 from wcokg.edits.log import Edit
 from wcokg.edits.process import EditProcess
@@ -308,15 +308,14 @@ def _edit_form(request: Request, activity_id: str, saved: bool) -> Response:
         return session
     user, claims = session
     service = edits_of(request)
+    etag = service.etag(activity_id)  # before the values: they are at least as new
     try:
         values, bodies = service.values(activity_id)
     except EditError as error:
         raise Problem(error.status, error.title, str(error)) from None
     if not user.can_edit(bodies):
         raise Problem(403, "Forbidden", f"{user.name} may not edit {activity_id}")
-    return _form_page(
-        request, activity_id, values, service.etag(activity_id), claims.csrf, {}, saved=saved
-    )
+    return _form_page(request, activity_id, values, etag, claims.csrf, {}, saved=saved)
 
 
 @router.post("/edit/activities/{activity_id}", include_in_schema=False)
@@ -343,6 +342,12 @@ async def submit_form(
     return await in_edit_thread(_submit_form, request, activity_id, csrf, etag, given)
 
 
+STALE_FORM = (
+    "Someone changed this activity after you opened the form; your changes were not saved. "
+    "This is the activity now: make your changes again."
+)
+
+
 def _submit_form(
     request: Request, activity_id: str, csrf: str, etag: str, given: dict[str, str]
 ) -> Response:
@@ -361,6 +366,21 @@ def _submit_form(
     if not errors:
         try:
             service.submit(user, activity_id, given, etag)
+        except PreconditionFailed:
+            # changed by someone else since the form was read: the form shows the activity as
+            # it is now, with its tag (keeping the stale values would let one more Save
+            # overwrite that change unseen)
+            current = service.etag(activity_id)
+            values = service.values(activity_id)[0]
+            return _form_page(
+                request,
+                activity_id,
+                values,
+                current,
+                claims.csrf,
+                {"": [STALE_FORM]},
+                status_code=409,
+            )
         except EditInvalid as error:
             for finding in error.findings:
                 errors.setdefault(_field_of(finding.path, finding.rule), []).append(finding.message)
@@ -375,13 +395,7 @@ def _submit_form(
                 f"/edit/activities/{activity_id}?saved=true", status_code=303, headers=NO_STORE
             )
     return _form_page(
-        request,
-        activity_id,
-        given,
-        service.etag(activity_id) if "" in errors else etag,
-        claims.csrf,
-        errors,
-        status_code=422 if errors else 200,
+        request, activity_id, given, etag, claims.csrf, errors, status_code=422 if errors else 200
     )
 
 

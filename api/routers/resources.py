@@ -62,7 +62,7 @@ async def dereference(
     iri = iri_for_path(request.url.path, settings.base)
     if iri in snap.by_iri and choose(request, OFFERS) == "text/html":
         # An activity page: its HTML is made once per graph version (and path), in a thread;
-        # an activity edited after this snapshot is read again, once per edit of it.
+        # an activity with edits the snapshot may miss is read again, once per edit of it.
         as_of = _fresh_as_of(request, store, snap, iri)
         key: Hashable = _page_key(iri, request)  # the fast path (`peek`) looks it up
         if as_of is not None:
@@ -137,28 +137,28 @@ def _page_key(iri: str, request: Request) -> tuple[str, str, str]:
     return ("activity-html", iri, request.url.path)
 
 
-def _fresh_as_of(request: Request, store: StoreDep, snap: SnapshotDep, iri: str) -> str | None:
-    """When the activity has an edit newer than `snap` (`EditService.edited_since`): the
-    version of its latest edit (the store's, when not known), else None."""
+def _fresh_as_of(request: Request, store: StoreDep, snap: SnapshotDep, iri: str) -> int | None:
+    """When `snap` may miss the activity's latest edits: the log's seq of its latest edit
+    (read before the view, `EditService.etag_and_seq`), else None."""
     if snap.version == store.version():
         return None
     edits = getattr(request.app.state, "edits", None)
-    activity_id = snap.by_iri[iri].id
-    if edits is None or not edits.edited_since(activity_id, snap.version):
+    if edits is None:
         return None
-    latest: str | None = edits.latest_edit(activity_id)
-    return latest or str(store.version())
+    seq: int = edits.etag_and_seq(snap.by_iri[iri].id)[1]
+    return seq or None
 
 
 def _activity_page(
-    request: Request, iri: str, store: StoreDep, snap: SnapshotDep, as_of: str | None = None
+    request: Request, iri: str, store: StoreDep, snap: SnapshotDep, as_of: int | None = None
 ) -> Response:
-    """The page; with `as_of`, the activity read again for its latest edit (`fresh_activity`)."""
+    """The page; with `as_of` (the seq of its latest edit), the activity read again
+    (`fresh_activity`)."""
     if as_of is None:
         context = views.activity(snap, store, snap.by_iri[iri])
     else:
         item = catalog.fresh_activity(snap, store, snap.by_iri[iri].id, as_of)
-        context = views.activity(snap, store, item, as_of)
+        context = views.activity(snap, store, item, f"edit-{as_of}")
     return render(request, "activity.html", context, headers=VARY)
 
 

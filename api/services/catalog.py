@@ -175,15 +175,15 @@ def build_snapshot(store: GraphStore, version: str | None, base: str, today: dat
     return snap
 
 
-def fresh_activity(snap: Snapshot, store: GraphStore, activity_id: str, as_of: str) -> Activity:
-    """The activity as the store holds it now, for a snapshot older than its latest edit: its
-    own fields and what they give (milestones, allocations, FTE, flags, status) read again for
-    it alone (a few small queries), its links and outcomes (which edits do not change) kept;
-    once per snapshot and `as_of`, the version of the activity's latest edit
-    (`EditService.latest_edit`): other activities' edits do not make it read again (the REST
-    answer and the page share it)."""
+def fresh_activity(snap: Snapshot, store: GraphStore, activity_id: str, seq: int) -> Activity:
+    """The activity as the store holds it now, for a snapshot that may be older than its
+    latest edit: its own fields and what they give (milestones, allocations, FTE, flags,
+    status) read again for it alone (a few small queries), its links and outcomes (which edits
+    do not change) kept; once per snapshot and `seq`, the log's seq of the activity's latest
+    edit read before (`EditService.etag_and_seq`; the store holds an edit before the log does):
+    other activities' edits do not make it read again (the REST answer and the page share it)."""
     return snap.remember(
-        ("fresh-activity", activity_id, as_of),
+        ("fresh-activity", activity_id, seq),
         lambda: _fresh(snap, store, activity_id, store.version()),
     )
 

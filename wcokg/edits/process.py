@@ -11,8 +11,8 @@ local socket with a random authentication key, and stops when its parent does). 
 process forwards to it what writes or needs the draft (`submit`, `revert`, `publish`,
 `discard`, `values`, `conflicts`, `sync`, `warm`), each call on its own connection (so the
 child's group commit sees concurrent edits as before), and answers itself what readers ask on
-every request: ETags (the edit log and the store, `EditService.etag`), `made_current_version`
-and `edited_since` (a `VersionTrail` fed by the outcomes it forwards). If the child dies, the
+every request: ETags (the edit log, and the base version from the outcomes it forwards) and
+`made_current_version` (a `VersionTrail` fed by the same outcomes). If the child dies, the
 call answers StoreError (503) and the next one starts a new child, which replays the log
 (`EditService.sync`): nothing answered 200 is lost.
 """
@@ -112,16 +112,15 @@ class EditProcess:
         return base if base is not None else self._local.base_version()
 
     def etag(self, activity_id: str) -> str:
-        return entity_tag(self.base_version(), activity_id, self.log.last_seq(activity_id))
+        return self.etag_and_seq(activity_id)[0]
+
+    def etag_and_seq(self, activity_id: str) -> tuple[str, int]:
+        """As `EditService.etag_and_seq` (read it before the view it goes with)."""
+        seq = self.log.last_seq(activity_id)
+        return entity_tag(self.base_version(), activity_id, seq), seq
 
     def made_current_version(self) -> bool:
         return self.trail.made(self.store.version())
-
-    def edited_since(self, activity_id: str, version: str | None) -> bool:
-        return self.trail.edited_since(activity_id, version)
-
-    def latest_edit(self, activity_id: str) -> str | None:
-        return self.trail.latest(activity_id)
 
     # -- what needs the draft: forwarded -------------------------------------------------
 
@@ -140,8 +139,6 @@ class EditProcess:
         if not self.log.pending() and self._local.base_version() == str(version or ""):
             return SyncReport(False, version=version)  # no draft to replay: no child needed
         report: SyncReport = self._call("sync")
-        if report.replayed:
-            self.trail.forget_activities()
         return report
 
     def warm(self) -> None:
@@ -157,12 +154,10 @@ class EditProcess:
 
     def publish(self, user: User, code: str) -> Closing:
         closing: Closing = self._call("publish", user, code)
-        self.trail.forget_activities()
         return closing
 
     def discard(self, user: User) -> Closing:
         closing: Closing = self._call("discard", user)
-        self.trail.forget_activities()
         return closing
 
     def child_pid(self) -> int:
@@ -191,8 +186,6 @@ class EditProcess:
             self._bases[outcome.version] = outcome.base_version
             while len(self._bases) > BASES_KEPT:
                 self._bases.popitem(last=False)
-        if outcome.edits:
-            self.trail.edited(outcome.edits[0].activity, outcome.version)
         return outcome
 
     def _call(self, method: str, *args: Any) -> Any:

@@ -175,23 +175,20 @@ class EditService:
 
     def etag(self, activity_id: str) -> str:
         """The activity's entity tag: changes with its every edit and with a rebuild."""
-        return entity_tag(self.base_version(), activity_id, self.log.last_seq(activity_id))
+        return self.etag_and_seq(activity_id)[0]
+
+    def etag_and_seq(self, activity_id: str) -> tuple[str, int]:
+        """The activity's entity tag and the seq of its latest edit in the log (0: none).
+        Read them **before** the view they go with: an edit is in the store before it is in
+        the log, so a view read afterwards shows at least that edit (a later one at worst,
+        which makes the next PATCH 412, never a lost update)."""
+        seq = self.log.last_seq(activity_id)
+        return entity_tag(self.base_version(), activity_id, seq), seq
 
     def made_current_version(self) -> bool:
         """The store's current version is a draft this service stored (an edit), not a build
         or another process's change."""
         return self.trail.made(self.store.version())
-
-    def edited_since(self, activity_id: str, version: str | None) -> bool:
-        """Whether the activity has an accepted edit newer than graph version `version` (a view
-        made from that version would not show it); never waits for an edit being made."""
-        return self.trail.edited_since(activity_id, version)
-
-    def latest_edit(self, activity_id: str) -> str | None:
-        """The store version the activity's latest accepted edit is in (None: none since the
-        draft was read): a view of the activity read at or after it stays right until the
-        activity's next edit, whatever other activities' edits make meanwhile."""
-        return self.trail.latest(activity_id)
 
     def conflicts(self) -> tuple[int, ...]:
         """Seqs of the logged edits that did not apply on the current base."""
@@ -226,7 +223,6 @@ class EditService:
 
     def _load(self) -> SyncReport:
         """Read the stored graph, replay the log on its base when it is behind, keep the draft."""
-        self.trail.forget_activities()
         version = self.store.version()
         graph = graph_from_ntriples(self.store.dump("application/n-triples"))
         named = self._named_graphs()
@@ -398,8 +394,6 @@ class EditService:
             )
         for request in batch:
             request.done = True
-            if request.outcome is not None and request.outcome.edits:
-                self.trail.edited(request.activity_id, request.outcome.version)
 
     def _store_draft(self, state: _State, undos: list[_Undo]) -> str:
         """Store the draft as a new version: the edits' changes alone (`GraphStore.patch`; an
@@ -592,7 +586,6 @@ class EditService:
                 version = self.store.replace(graph, named_graphs=named)
             self._state = _State(version, str(version or ""), graph, None, named)
             self._heads = None
-            self.trail.forget_activities()
             return closing
 
 
