@@ -389,6 +389,9 @@ def test_edits_are_made_in_a_process_of_their_own_that_may_die(client: TestClien
     assert client.get("/activities/I-23").json()["kpi"] == "second, after the kill"
     logged = [e["new"] for e in client.get("/edits?activity=I-23", headers=swg).json()]
     assert "first, before the kill" in logged and "while the child is gone" not in logged
+    os.kill(service.child_pid(), signal.SIGKILL)
+    form_reader = client.get("/edits?activity=I-23", headers=swg)  # a read: asked again at once
+    assert form_reader.status_code == 200 and service.child_pid() != os.getpid()
 
 
 def test_an_edited_activity_is_read_again_once_per_edit_of_it(

@@ -47,8 +47,16 @@ PARENT_POLL_SECONDS = 1.0
 BASES_KEPT = 64
 """Base versions remembered for the latest versions edits made."""
 
+_READS = frozenset({"conflicts", "values", "pid", "warm", "sync"})
+"""Calls that change nothing the client asked for: asked again of a new child when the child
+is gone (`sync` only replays what the log holds)."""
+
 _GONE = (EOFError, ConnectionError, OSError)
 """What a call raises when the child is gone (killed, out of memory)."""
+
+
+class ChildGone(StoreError):
+    """The edit process died during a call (answered 503, like any store failure)."""
 
 
 class ChildEdits(EditService):
@@ -189,6 +197,17 @@ class EditProcess:
         return outcome
 
     def _call(self, method: str, *args: Any) -> Any:
+        """`method(*args)` in the child; a read that finds the child gone starts another and
+        asks again, a write answers StoreError (it may have been made: the client decides,
+        and its If-Match makes a repeat safe)."""
+        try:
+            return self._once(method, args)
+        except ChildGone:
+            if method not in _READS:
+                raise
+            return self._once(method, args)
+
+    def _once(self, method: str, args: tuple[Any, ...]) -> Any:
         try:
             remote = self._service()
         except _GONE as error:
@@ -197,11 +216,11 @@ class EditProcess:
         try:
             return getattr(remote, method)(*args)
         except _GONE as error:
-            log.warning("the edit process stopped (%s); the next edit starts another", error)
+            log.warning("the edit process stopped (%s); the next call starts another", error)
             with self._lock:
                 if self._remote is remote:
                     self._remote = None
-            raise StoreError("the edit process stopped; try again") from None
+            raise ChildGone("the edit process stopped; try again") from None
 
     def _service(self) -> Any:
         with self._lock:
