@@ -158,7 +158,7 @@ def _activity_page(
         context = views.activity(snap, store, snap.by_iri[iri])
     else:
         item = catalog.fresh_activity(snap, store, snap.by_iri[iri].id, as_of)
-        context = views.activity(snap, store, item, f"edit-{as_of}")
+        context = views.activity(snap, store, item, as_of)
     return render(request, "activity.html", context, headers=VARY)
 
 

@@ -95,7 +95,7 @@ class Snapshot:
 SNAPSHOT_SETTLE_SECONDS = 0.5
 SNAPSHOT_MAX_STALE_SECONDS = 3.0
 """While edits come, lists and counts follow them within these seconds (the edited activity's
-own page and REST answer show an edit at once, from the current snapshot)."""
+own page and REST answer show an edit at once: `fresh_activity`)."""
 
 
 class Catalog:

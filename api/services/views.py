@@ -114,14 +114,15 @@ def home(snap: Snapshot, store: GraphStore) -> dict[str, Any]:
 
 
 def activity(
-    snap: Snapshot, store: GraphStore, item: Activity, fresh_as_of: str = ""
+    snap: Snapshot, store: GraphStore, item: Activity, fresh_seq: int | None = None
 ) -> dict[str, Any]:
     """The activity page's context, computed once per graph version (pages only read it);
-    `fresh_as_of`: `item` was read again at that newer version (`catalog.fresh_activity`)."""
+    `fresh_seq`: `item` was read again from the store for the activity's edit of that seq
+    (`catalog.fresh_activity`), once per such edit."""
     key = (
-        ("activity-page", item.iri) if not fresh_as_of else ("activity-page", item.iri, fresh_as_of)
+        ("activity-page", item.iri) if fresh_seq is None else ("activity-page", item.iri, fresh_seq)
     )
-    return snap.remember(key, lambda: _activity(snap, store, item, bool(fresh_as_of)))
+    return snap.remember(key, lambda: _activity(snap, store, item, fresh_seq is not None))
 
 
 def _activity(snap: Snapshot, store: GraphStore, item: Activity, fresh: bool) -> dict[str, Any]:

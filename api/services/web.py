@@ -44,7 +44,8 @@ async def get_snapshot(store: StoreDep, settings: SettingsDep, request: Request)
     found = CATALOG.cached(store, version, settings.base, day) if known else None
     if found is None:
         # After this server's own edits, the newest snapshot built while the current one is
-        # built in the background (an activity edited since shows from the current one);
+        # built in the background (an activity with edits it may miss is read again:
+        # `catalog.fresh_activity`);
         # after a build or another process's change, the current one.
         edits = getattr(request.app.state, "edits", None)
         stale_ok = edits is not None and edits.made_current_version()

@@ -12,21 +12,21 @@ process forwards to it what writes or needs the draft (`submit`, `revert`, `publ
 `discard`, `values`, `conflicts`, `sync`, `warm`), each call on its own connection (so the
 child's group commit sees concurrent edits as before), and answers itself what readers ask on
 every request: ETags (the edit log, and the base version from the outcomes it forwards) and
-`made_current_version` (a `VersionTrail` fed by the same outcomes). If the child dies, the
-call answers StoreError (503) and the next one starts a new child, which replays the log
-(`EditService.sync`): nothing answered 200 is lost.
+`made_current_version` (a `VersionTrail` fed by the same outcomes). If the child dies, a write
+that finds it gone answers StoreError (503), a read asks a new child at once; a new child
+replays the log (`EditService.sync`): nothing answered 200 is lost.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import multiprocessing
 import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from multiprocessing.context import SpawnContext, SpawnProcess
 from multiprocessing.managers import BaseManager
 from typing import Any
 
@@ -84,6 +84,20 @@ def _watch_parent(parent: int) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="wcokg-edits-parent", daemon=True).start()
+
+
+class _DaemonProcess(SpawnProcess):
+    """A spawned process that the parent's exit stops rather than waits for: a manager
+    started by a daemon thread that the interpreter's exit froze before it registered its
+    shutdown was waited for forever (the child waits for its parent to go)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.daemon = True
+
+
+class _DaemonSpawn(SpawnContext):
+    Process = _DaemonProcess
 
 
 class _Manager(BaseManager):
@@ -225,7 +239,7 @@ class EditProcess:
     def _service(self) -> Any:
         with self._lock:
             if self._remote is None:
-                manager = _Manager(ctx=multiprocessing.get_context("spawn"))
+                manager = _Manager(ctx=_DaemonSpawn())
                 manager.start(_watch_parent, (os.getpid(),))
                 if self._manager is not None:
                     self._manager.shutdown()
